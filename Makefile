@@ -1,0 +1,61 @@
+# Portal access service. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+# The Lambda runtime is python3.13; `sam build` needs that interpreter on PATH, so the
+# virtual environment is made with it (pyenv's copy when there is no python3.13 on PATH).
+PYTHON313 ?= $(shell for candidate in python3.13 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13; do \
+	"$$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { command -v "$$candidate"; break; }; done)
+STAMP := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export SAM_CLI_TELEMETRY := 0
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements-dev.txt layers/common/requirements.txt
+	@test -n "$(PYTHON313)" || { echo "python3.13 not found: install it (pyenv install 3.13) or set PYTHON313=/path/to/python3.13"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON313) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(STAMP) ## Create the virtual environment and install everything
+
+dev: $(STAMP) ## Run the whole service locally (moto + HTTP API on 127.0.0.1:3000)
+	$(BIN)/python -m local
+
+test: lint typecheck validate build pytest ## Every check: ruff, mypy, pytest (unit, integration, e2e), sam validate and build
+
+pytest: $(STAMP) ## Run the test suite only
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP) ## mypy (strict, pydantic plugin)
+	$(BIN)/mypy layers/common/portal_access functions local scripts tests
+
+validate: $(STAMP) ## sam validate --lint
+	$(BIN)/sam validate --lint --region us-east-1
+
+build: $(STAMP) ## sam build (needs python3.13, found in the venv)
+	$(BIN)/sam build --cached --parallel
+
+openapi: $(STAMP) ## Write docs/openapi.json from the resolvers
+	$(BIN)/python -m scripts.openapi --write
+
+bench: $(STAMP) ## Benchmarks: cold start, DynamoDB calls per route, throughput; writes docs/benchmarks.md
+	$(BIN)/python -m scripts.bench
+
+clean: ## Remove the venv, build output and local state
+	rm -rf $(VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: help venv dev test pytest lint format typecheck validate build openapi bench clean

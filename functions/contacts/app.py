@@ -1,0 +1,202 @@
+"""Staff API: accounts, sites, account classes, system options, email templates, invoices,
+contacts, portal access and activity history. Routes parse, call the domain, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from portal_access.api.resolver import Cursor, Limit, create_resolver, parse_if_match, staff_actor
+from portal_access.dal.accounts_table import AccountsTable
+from portal_access.dal.activity_table import ActivityTable
+from portal_access.dal.contacts_table import ContactsTable
+from portal_access.dal.dynamodb import create_client
+from portal_access.dal.settings_table import SettingsTable
+from portal_access.domain.account_classes import AccountClasses
+from portal_access.domain.accounts import AccountsService
+from portal_access.domain.contacts import ContactsService
+from portal_access.domain.email_templates import EmailTemplates, template_name_from_path
+from portal_access.domain.system_options import SystemOptionsService
+from portal_access.models.accounts import Account, AccountCreate, Invoice, InvoiceCreate, Site, SiteCreate
+from portal_access.models.common import Identifier, Page
+from portal_access.models.contacts import (
+    ActivityEntry,
+    Contact,
+    ContactCreate,
+    ContactGridRow,
+    ContactPatch,
+    PortalAccess,
+)
+from portal_access.models.settings import (
+    AccountClass,
+    AccountClassCreate,
+    AccountClassReplace,
+    EmailTemplate,
+    EmailTemplateBody,
+    SystemOptions,
+)
+from portal_access.observability import logger, metrics, tracer
+from portal_access.settings import ContactsApiSettings
+
+settings = ContactsApiSettings.from_env()
+client = create_client()
+accounts_table = AccountsTable(client, settings.accounts_table)
+settings_table = SettingsTable(client, settings.settings_table)
+contacts_table = ContactsTable(client, settings.contacts_table)
+activity_table = ActivityTable(client, settings.activity_table)
+
+contacts = ContactsService(client, contacts_table, accounts_table, activity_table)
+accounts = AccountsService(client, accounts_table, settings_table, contacts)
+account_classes = AccountClasses(settings_table)
+email_templates = EmailTemplates(settings_table)
+system_options = SystemOptionsService(settings_table, email_templates)
+
+app = create_resolver("staff")
+
+AccountId = Annotated[Identifier, Path()]
+ContactId = Annotated[str, Path(max_length=64)]
+
+
+# Account classes
+
+
+@app.post("/admin/account-classes", status_code=201, tags=["account classes"])
+def create_account_class(body: Annotated[AccountClassCreate, Body()]) -> AccountClass:
+    return account_classes.create(body)
+
+
+@app.put("/admin/account-classes/<class_id>", tags=["account classes"])
+def replace_account_class(class_id: Annotated[Identifier, Path()], body: Annotated[AccountClassReplace, Body()]) -> AccountClass:
+    return account_classes.replace(class_id, body)
+
+
+@app.get("/admin/account-classes/<class_id>", tags=["account classes"])
+def get_account_class(class_id: Annotated[Identifier, Path()]) -> AccountClass:
+    return account_classes.get(class_id)
+
+
+# System options and email templates
+
+
+@app.get("/admin/system-options/customer-portal", tags=["system options"])
+def get_system_options() -> SystemOptions:
+    return system_options.get()
+
+
+@app.put("/admin/system-options/customer-portal", tags=["system options"])
+def replace_system_options(body: Annotated[SystemOptions, Body()]) -> SystemOptions:
+    return system_options.replace(body)
+
+
+@app.get("/admin/email-templates", tags=["email templates"])
+def list_email_templates() -> Page[EmailTemplate]:
+    return Page(items=email_templates.list())
+
+
+@app.get("/admin/email-templates/<name>", tags=["email templates"])
+def get_email_template(name: Annotated[str, Path(max_length=300)]) -> EmailTemplate:
+    return email_templates.get(template_name_from_path(name))
+
+
+@app.put("/admin/email-templates/<name>", tags=["email templates"])
+def put_email_template(name: Annotated[str, Path(max_length=300)], body: Annotated[EmailTemplateBody, Body()]) -> EmailTemplate:
+    return email_templates.put(template_name_from_path(name), body)
+
+
+# Accounts, sites, invoices
+
+
+@app.post("/admin/accounts", status_code=201, tags=["accounts"])
+def create_account(body: Annotated[AccountCreate, Body()]) -> dict[str, Any]:
+    account, created_contacts = accounts.create(body, actor=staff_actor(app))
+    metrics.add_metric(name="AccountsCreated", unit=MetricUnit.Count, value=1)
+    return {**account.model_dump(mode="json"), "contacts": [c.model_dump(mode="json") for c in created_contacts]}
+
+
+@app.get("/admin/accounts/<account_id>", tags=["accounts"])
+def get_account(account_id: AccountId) -> Account:
+    return accounts.get(account_id)
+
+
+@app.post("/admin/accounts/<account_id>/sites", status_code=201, tags=["accounts"])
+def add_site(account_id: AccountId, body: Annotated[SiteCreate, Body()]) -> Site:
+    return accounts.add_site(account_id, body)
+
+
+@app.get("/admin/accounts/<account_id>/sites", tags=["accounts"])
+def list_sites(
+    account_id: AccountId,
+    search: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[Site]:
+    sites, next_cursor = accounts.list_sites(account_id, search=search, cursor=cursor, limit=limit)
+    return Page(items=sites, next_cursor=next_cursor)
+
+
+@app.post("/admin/invoices", status_code=201, tags=["accounts"])
+def record_invoice(body: Annotated[InvoiceCreate, Body()]) -> Invoice:
+    return Invoice.model_validate(accounts.record_invoice(body).model_dump())
+
+
+# Contacts
+
+
+@app.post("/admin/accounts/<account_id>/contacts", status_code=201, tags=["contacts"])
+def create_contact(account_id: AccountId, body: Annotated[ContactCreate, Body()]) -> Contact:
+    contact = contacts.create(account_id, body, level=body.level, site_id=body.site_id, actor=staff_actor(app))
+    metrics.add_metric(name="ContactsCreated", unit=MetricUnit.Count, value=1)
+    return contact
+
+
+@app.get("/admin/accounts/<account_id>/contacts", tags=["contacts"])
+def contacts_grid(account_id: AccountId, cursor: Cursor = None, limit: Limit = 50) -> Page[ContactGridRow]:
+    rows, next_cursor = contacts.grid(account_id, cursor=cursor, limit=limit)
+    return Page(items=[ContactGridRow.of(c) for c in rows], next_cursor=next_cursor)
+
+
+@app.get("/admin/contacts/<contact_id>", tags=["contacts"])
+def get_contact(contact_id: ContactId) -> Contact:
+    return contacts.get(contact_id)
+
+
+@app.patch("/admin/contacts/<contact_id>", tags=["contacts"])
+def edit_contact(
+    contact_id: ContactId,
+    body: Annotated[ContactPatch, Body()],
+    if_match: Annotated[str | None, Header(alias="if-match", description="the contact's version")] = None,
+) -> Contact:
+    expected = parse_if_match(if_match)
+    return contacts.edit(contact_id, body, expected_version=expected, actor=staff_actor(app))
+
+
+@app.delete("/admin/contacts/<contact_id>", status_code=204, tags=["contacts"])
+def unlink_contact(contact_id: ContactId) -> None:
+    contacts.unlink(contact_id, actor=staff_actor(app))
+
+
+@app.get("/admin/contacts/<contact_id>/portal-access", tags=["contacts"])
+def get_portal_access(contact_id: ContactId) -> PortalAccess:
+    return contacts.get(contact_id).portal_access
+
+
+@app.put("/admin/contacts/<contact_id>/portal-access", tags=["contacts"])
+def set_portal_access(contact_id: ContactId, body: Annotated[PortalAccess, Body()]) -> PortalAccess:
+    return contacts.set_access(contact_id, body, actor=staff_actor(app)).portal_access
+
+
+@app.get("/admin/contacts/<contact_id>/activity", tags=["contacts"])
+def contact_activity(contact_id: ContactId, cursor: Cursor = None, limit: Limit = 50) -> Page[ActivityEntry]:
+    entries, next_cursor = contacts.history(contact_id, cursor=cursor, limit=limit)
+    return Page(items=entries, next_cursor=next_cursor)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

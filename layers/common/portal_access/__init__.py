@@ -1,0 +1,1 @@
+"""Shared domain code of the portal access service, shipped as the common Lambda layer."""

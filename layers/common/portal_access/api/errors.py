@@ -1,0 +1,97 @@
+"""The one place domain errors become HTTP answers with the contract's error body."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from portal_access import errors
+from portal_access.observability import logger
+
+STATUS_BY_ERROR: dict[type[errors.DomainError], HTTPStatus] = {
+    errors.NotFound: HTTPStatus.NOT_FOUND,
+    errors.AlreadyExists: HTTPStatus.CONFLICT,
+    errors.Conflict: HTTPStatus.CONFLICT,
+    errors.PreconditionRequired: HTTPStatus.PRECONDITION_REQUIRED,
+    errors.VersionMismatch: HTTPStatus.PRECONDITION_FAILED,
+    errors.InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.Gone: HTTPStatus.GONE,
+    errors.RateLimited: HTTPStatus.TOO_MANY_REQUESTS,
+    errors.Unauthenticated: HTTPStatus.UNAUTHORIZED,
+}
+
+# Where a validation error sits: ("body", "contacts", 0, "email") -> "contacts[0].email".
+_LOCATIONS = {"body", "query", "path", "header", "cookie"}
+
+
+def error_response(
+    status: int, code: str, message: str, *, field: str | None = None, extra: dict[str, Any] | None = None
+) -> Response[dict[str, Any]]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    if extra:
+        error.update(extra)
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body={"error": error})
+
+
+def _field_of(location: tuple[Any, ...]) -> str:
+    parts = [p for p in location if p not in _LOCATIONS or p is not location[0]]
+    name = ""
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _describe(error: dict[str, Any]) -> tuple[str, str]:
+    field = _field_of(tuple(error.get("loc", ())))
+    message = str(error.get("msg", "is invalid"))
+    if error.get("type") == "json_invalid":
+        return "body", "body is not valid JSON"
+    if error.get("type") == "extra_forbidden":
+        message = "is not a field of this request"
+    if error.get("type") == "missing":
+        message = "is required"
+    message = message.removeprefix("Value error, ")
+    return field or "body", message
+
+
+def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    """Map every domain error, validation error and surprise to the contract's error body."""
+
+    @app.exception_handler(errors.DomainError)
+    def _domain_error(error: errors.DomainError) -> Response[dict[str, Any]]:
+        status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(error, cls)), HTTPStatus.BAD_REQUEST)
+        return error_response(status, error.code, error.message, field=error.field)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(error: RequestValidationError) -> Response[dict[str, Any]]:
+        problems = [_describe(e) for e in error.errors()]
+        field, message = problems[0] if problems else ("body", "request is invalid")
+        details = [{"field": f, "message": m} for f, m in problems]
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", f"{field}: {message}", field=field, extra={"details": details}
+        )
+
+    @app.exception_handler(UnicodeDecodeError)
+    def _not_utf8(_: UnicodeDecodeError) -> Response[dict[str, Any]]:
+        return error_response(HTTPStatus.BAD_REQUEST, "bad_request", "body must be UTF-8 encoded JSON", field="body")
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response[dict[str, Any]]:
+        event = app.current_event
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", f"no route for {event.http_method} {event.path}")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[dict[str, Any]]:
+        logger.exception("unhandled error", error_type=type(error).__name__)
+        request_id = getattr(app.lambda_context, "aws_request_id", None)
+        return error_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "something went wrong on our side; quote the request id if you contact support",
+            extra={"request_id": request_id},
+        )

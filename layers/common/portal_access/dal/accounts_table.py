@@ -1,0 +1,194 @@
+"""AccountsTable: accounts (ACCOUNT#id / ACCOUNT), their sites (ACCOUNT#id / SITE#id), invoices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from portal_access.dal import keys
+from portal_access.dal.dynamodb import Item, TransactOp, deserialize, query_page, serialize
+from portal_access.errors import AlreadyExists, DomainError, InvalidInput, NotFound
+from portal_access.models.accounts import Account, Invoice, Site
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+
+# Fields that are table bookkeeping, not part of the domain model.
+_KEY_FIELDS = ("pk", "sk", "search_text", "address_key", "quick_pay_code_hash")
+
+
+def _strip_keys(item: Item) -> Item:
+    return {k: v for k, v in item.items() if k not in _KEY_FIELDS}
+
+
+def _site_search_text(site: Site) -> str:
+    address = site.address
+    parts = (site.site_id, site.name, address.line1, address.city, address.state, address.postal_code)
+    return " ".join(parts).lower()
+
+
+class InvoiceRecord(Invoice):
+    """An invoice with what self-registration compares against (never returned by the API)."""
+
+    quick_pay_code_hash: str
+
+
+class AccountsTable:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self.table_name = table_name
+
+    # Accounts
+
+    def put_account_op(self, account: Account) -> TransactOp:
+        item = {"pk": keys.account_pk(account.account_id), "sk": keys.ACCOUNT_SK, **account.model_dump(mode="json")}
+        return TransactOp(
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": serialize(item),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            on_condition_failed=AlreadyExists(f"account {account.account_id} already exists", field="account_id"),
+        )
+
+    def account_exists_op(self, account_id: str, *, missing: DomainError | None = None) -> TransactOp:
+        """A transaction guard: the write fails (404 unless told otherwise) if the account is gone."""
+        return TransactOp(
+            {
+                "ConditionCheck": {
+                    "TableName": self.table_name,
+                    "Key": serialize({"pk": keys.account_pk(account_id), "sk": keys.ACCOUNT_SK}),
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+            on_condition_failed=missing or NotFound(f"account {account_id} not found"),
+        )
+
+    def get_account(self, account_id: str) -> Account | None:
+        response = self._client.get_item(
+            TableName=self.table_name,
+            Key=serialize({"pk": keys.account_pk(account_id), "sk": keys.ACCOUNT_SK}),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return Account.model_validate(_strip_keys(deserialize(item))) if item else None
+
+    # Sites
+
+    def put_site_op(self, site: Site) -> TransactOp:
+        item = {
+            "pk": keys.account_pk(site.account_id),
+            "sk": keys.site_sk(site.site_id),
+            "search_text": _site_search_text(site),
+            "address_key": keys.address_key(site.address.line1, site.address.postal_code),
+            **site.model_dump(mode="json"),
+        }
+        return TransactOp(
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": serialize(item),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            on_condition_failed=AlreadyExists(
+                f"site {site.site_id} already exists on account {site.account_id}", field="site_id"
+            ),
+        )
+
+    def site_exists_op(self, account_id: str, site_id: str, *, field: str = "site_id") -> TransactOp:
+        return TransactOp(
+            {
+                "ConditionCheck": {
+                    "TableName": self.table_name,
+                    "Key": serialize({"pk": keys.account_pk(account_id), "sk": keys.site_sk(site_id)}),
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+            on_condition_failed=InvalidInput(f"site {site_id} is not a site of account {account_id}", field=field),
+        )
+
+    def get_site(self, account_id: str, site_id: str) -> Site | None:
+        response = self._client.get_item(
+            TableName=self.table_name,
+            Key=serialize({"pk": keys.account_pk(account_id), "sk": keys.site_sk(site_id)}),
+        )
+        item = response.get("Item")
+        return Site.model_validate(_strip_keys(deserialize(item))) if item else None
+
+    def get_sites(self, account_id: str, site_ids: Sequence[str]) -> list[Site]:
+        """The account's sites among `site_ids` (at most 100: one BatchGetItem)."""
+        if not site_ids:
+            return []
+        if len(site_ids) > 100:
+            raise InvalidInput("at most 100 sites at a time", field="site_ids")
+        request_keys = [serialize({"pk": keys.account_pk(account_id), "sk": keys.site_sk(s)}) for s in site_ids]
+        found: list[Item] = []
+        request: dict[str, Any] = {self.table_name: {"Keys": request_keys}}
+        # UnprocessedKeys only appear under throttling; the standard retry mode backs off on
+        # the call, and one more round covers the rest.
+        for _ in range(2):
+            response = self._client.batch_get_item(RequestItems=request)
+            found.extend(deserialize(item) for item in response.get("Responses", {}).get(self.table_name, []))
+            request = dict(response.get("UnprocessedKeys") or {})
+            if not request:
+                break
+        return [Site.model_validate(_strip_keys(item)) for item in found]
+
+    def list_sites(
+        self, account_id: str, *, search: str | None, cursor: str | None, limit: int
+    ) -> tuple[list[Site], str | None]:
+        """One Query over the account's partition; `search` filters on id, name and address."""
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :site)",
+            "ExpressionAttributeValues": serialize({":pk": keys.account_pk(account_id), ":site": keys.SITE_PREFIX}),
+            "Limit": limit,
+        }
+        if search:
+            query["FilterExpression"] = "contains(search_text, :q)"
+            query["ExpressionAttributeValues"] |= serialize({":q": search.lower()})
+        items, next_cursor = query_page(self._client, query, cursor)
+        return [Site.model_validate(_strip_keys(item)) for item in items], next_cursor
+
+    def find_sites_by_address(self, line1: str, postal_code: str, *, limit: int = 10) -> list[Site]:
+        """Sites whose normalised service address matches (GSI by_address, one Query)."""
+        response = self._client.query(
+            TableName=self.table_name,
+            IndexName=keys.ADDRESS_INDEX,
+            KeyConditionExpression="address_key = :a",
+            ExpressionAttributeValues=serialize({":a": keys.address_key(line1, postal_code)}),
+            Limit=limit,
+        )
+        return [Site.model_validate(_strip_keys(deserialize(item))) for item in response.get("Items", [])]
+
+    # Invoices
+
+    def put_invoice_op(self, invoice: InvoiceRecord) -> TransactOp:
+        item = {"pk": keys.invoice_pk(invoice.invoice_number), "sk": keys.INVOICE_SK, **invoice.model_dump(mode="json")}
+        return TransactOp(
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": serialize(item),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            on_condition_failed=AlreadyExists(
+                f"invoice {invoice.invoice_number} already exists", field="invoice_number"
+            ),
+        )
+
+    def get_invoice(self, invoice_number: str) -> InvoiceRecord | None:
+        response = self._client.get_item(
+            TableName=self.table_name,
+            Key=serialize({"pk": keys.invoice_pk(invoice_number), "sk": keys.INVOICE_SK}),
+        )
+        item = response.get("Item")
+        if not item:
+            return None
+        data = {k: v for k, v in deserialize(item).items() if k not in ("pk", "sk")}
+        return InvoiceRecord.model_validate(data)

@@ -1,0 +1,174 @@
+"""ContactsTable: one item per contact (contact_id); its stream feeds auto-invite.
+
+Indexes: by_account (account_id, created_key) for the Contacts grid, by_email (email_key,
+account_id) for self-registration and invitations, by_login (login_id, account_id) for what a
+portal login may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from portal_access.dal import keys
+from portal_access.dal.dynamodb import (
+    Item,
+    TransactOp,
+    deserialize,
+    is_condition_failure,
+    query_page,
+    serialize,
+)
+from portal_access.errors import AlreadyExists, NotFound, VersionMismatch
+from portal_access.models.contacts import Contact
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+
+_INDEX_FIELDS = ("created_key", "email_key")
+MAX_CONTACTS_PER_LOGIN = 100  # one GSI page: what /portal/me reads for a login
+
+
+def contact_item(contact: Contact) -> Item:
+    """The stored shape: the model plus the attributes the indexes key on."""
+    item: Item = contact.model_dump(mode="json")
+    item["created_key"] = keys.created_key(contact.created_at, contact.contact_id)
+    item["login_id"] = contact.login_id
+    item["email_key"] = keys.email_key(contact.email) if contact.email else None
+    return item
+
+
+def contact_from_item(item: Item) -> Contact:
+    return Contact.model_validate({k: v for k, v in item.items() if k not in _INDEX_FIELDS})
+
+
+class ContactsTable:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self.table_name = table_name
+
+    def put_new_op(self, contact: Contact) -> TransactOp:
+        return TransactOp(
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": serialize(contact_item(contact)),
+                    "ConditionExpression": "attribute_not_exists(contact_id)",
+                }
+            },
+            on_condition_failed=AlreadyExists(f"contact {contact.contact_id} already exists"),
+        )
+
+    def replace_op(self, contact: Contact, *, expected_version: int) -> TransactOp:
+        """Optimistic lock: the write lands only if nobody changed the contact since it was read."""
+        return TransactOp(
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": serialize(contact_item(contact)),
+                    "ConditionExpression": "version = :expected",
+                    "ExpressionAttributeValues": serialize({":expected": expected_version}),
+                }
+            },
+            on_condition_failed=VersionMismatch(
+                f"contact {contact.contact_id} changed since version {expected_version}; read it again"
+            ),
+        )
+
+    def replace(self, contact: Contact, *, expected_version: int) -> None:
+        request = self.replace_op(contact, expected_version=expected_version).request["Put"]
+        try:
+            self._client.put_item(**request)
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise VersionMismatch(
+                    f"contact {contact.contact_id} changed since version {expected_version}; read it again"
+                ) from error
+            raise
+
+    def delete_op(self, contact_id: str) -> TransactOp:
+        return TransactOp(
+            {
+                "Delete": {
+                    "TableName": self.table_name,
+                    "Key": serialize({"contact_id": contact_id}),
+                    "ConditionExpression": "attribute_exists(contact_id)",
+                }
+            },
+            on_condition_failed=NotFound(f"contact {contact_id} not found"),
+        )
+
+    def get(self, contact_id: str) -> Contact | None:
+        response = self._client.get_item(
+            TableName=self.table_name, Key=serialize({"contact_id": contact_id}), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return contact_from_item(deserialize(item)) if item else None
+
+    def get_many(self, contact_ids: Sequence[str]) -> list[Contact]:
+        """Strongly consistent, so a change made a moment ago (access revoked) is seen at once."""
+        unique = sorted(set(contact_ids))
+        if not unique:
+            return []
+        if len(unique) > MAX_CONTACTS_PER_LOGIN:
+            unique = unique[:MAX_CONTACTS_PER_LOGIN]
+        request: dict[str, Any] = {
+            self.table_name: {"Keys": [serialize({"contact_id": c}) for c in unique], "ConsistentRead": True}
+        }
+        found: list[Contact] = []
+        # A throttled BatchGetItem hands back UnprocessedKeys; one more round reads them.
+        for _ in range(2):
+            response = self._client.batch_get_item(RequestItems=request)
+            found.extend(contact_from_item(deserialize(i)) for i in response.get("Responses", {}).get(self.table_name, []))
+            request = dict(response.get("UnprocessedKeys") or {})
+            if not request:
+                break
+        return found
+
+    def list_by_account(self, account_id: str, *, cursor: str | None, limit: int) -> tuple[list[Contact], str | None]:
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": keys.CONTACTS_BY_ACCOUNT_INDEX,
+            "KeyConditionExpression": "account_id = :a",
+            "ExpressionAttributeValues": serialize({":a": account_id}),
+            "Limit": limit,
+        }
+        items, next_cursor = query_page(self._client, query, cursor)
+        return [contact_from_item(i) for i in items], next_cursor
+
+    def find_by_email(self, email: str, *, account_id: str | None = None) -> list[Contact]:
+        """Contacts with this email (on one account, or on any): one Query of by_email."""
+        condition = "email_key = :e"
+        values: dict[str, str] = {":e": keys.email_key(email)}
+        if account_id is not None:
+            condition += " AND account_id = :a"
+            values[":a"] = account_id
+        response = self._client.query(
+            TableName=self.table_name,
+            IndexName=keys.CONTACTS_BY_EMAIL_INDEX,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=serialize(values),
+            Limit=MAX_CONTACTS_PER_LOGIN,
+        )
+        return [contact_from_item(deserialize(i)) for i in response.get("Items", [])]
+
+    def contact_ids_of_login(self, login_id: str, *, account_id: str | None = None) -> list[str]:
+        """The ids of the contacts linked to a login (by_login is eventually consistent: the
+        caller re-reads them with `get_many` before trusting what they grant)."""
+        condition = "login_id = :l"
+        values: dict[str, str] = {":l": login_id}
+        if account_id is not None:
+            condition += " AND account_id = :a"
+            values[":a"] = account_id
+        response = self._client.query(
+            TableName=self.table_name,
+            IndexName=keys.CONTACTS_BY_LOGIN_INDEX,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=serialize(values),
+            ProjectionExpression="contact_id",
+            Limit=MAX_CONTACTS_PER_LOGIN,
+        )
+        return [deserialize(i)["contact_id"] for i in response.get("Items", [])]

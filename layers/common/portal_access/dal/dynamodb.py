@@ -1,0 +1,142 @@
+"""What every table module shares: the client, (de)serialisation, cursors and transactions."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from portal_access.errors import DomainError, InvalidInput
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        QueryInputTypeDef,
+        TransactWriteItemTypeDef,
+    )
+
+Item = dict[str, Any]
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+# Standard mode retries throttling with backoff; the SDK does it, so no loop of our own.
+_CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
+
+
+def create_client() -> DynamoDBClient:
+    """One client per function, built at cold start (endpoint from AWS_ENDPOINT_URL when set)."""
+    return boto3.client("dynamodb", config=_CLIENT_CONFIG)
+
+
+def _to_dynamo_value(value: Any) -> Any:
+    # DynamoDB has no float type; Decimal(str(x)) keeps the printed value exactly.
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, Mapping):
+        return {k: _to_dynamo_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo_value(v) for v in value]
+    return value
+
+
+def serialize(item: Mapping[str, Any]) -> dict[str, AttributeValueTypeDef]:
+    """A plain dict (JSON-mode model dump) to DynamoDB's typed form; None attributes are left out."""
+    return {
+        key: _serializer.serialize(_to_dynamo_value(value))  # type: ignore[misc]
+        for key, value in item.items()
+        if value is not None
+    }
+
+
+def _from_dynamo_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value
+    if isinstance(value, dict):
+        return {k: _from_dynamo_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo_value(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_from_dynamo_value(v) for v in value)
+    return value
+
+
+def deserialize(item: Mapping[str, Any]) -> Item:
+    return {key: _from_dynamo_value(_deserializer.deserialize(value)) for key, value in item.items()}
+
+
+def encode_cursor(last_evaluated_key: Mapping[str, Any] | None) -> str | None:
+    """LastEvaluatedKey as an opaque URL-safe string; None when there is no next page."""
+    if not last_evaluated_key:
+        return None
+    raw = json.dumps(deserialize(last_evaluated_key), separators=(",", ":"), default=str)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, AttributeValueTypeDef] | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error) as error:
+        raise InvalidInput("cursor is not one this service handed out", field="cursor") from error
+    if not isinstance(decoded, dict) or not all(isinstance(v, str) for v in decoded.values()):
+        raise InvalidInput("cursor is not one this service handed out", field="cursor")
+    return serialize(decoded)
+
+
+def query_page(client: DynamoDBClient, query: QueryInputTypeDef, cursor: str | None) -> tuple[list[Item], str | None]:
+    """One Query call: a page of items and the cursor of the next page (None at the end)."""
+    start = decode_cursor(cursor)
+    if start:
+        query["ExclusiveStartKey"] = start
+    try:
+        response = client.query(**query)
+    except ClientError as error:
+        # DynamoDB rejects an ExclusiveStartKey that does not fit the query this way.
+        if start and error.response.get("Error", {}).get("Code") == "ValidationException":
+            raise InvalidInput("cursor does not belong to this list", field="cursor") from error
+        raise
+    items = [deserialize(item) for item in response.get("Items", [])]
+    return items, encode_cursor(response.get("LastEvaluatedKey"))
+
+
+@dataclass(frozen=True, slots=True)
+class TransactOp:
+    """One write of a transaction, and the domain error its failed condition means."""
+
+    request: TransactWriteItemTypeDef
+    on_condition_failed: DomainError | None = None
+
+
+def transact_write(client: DynamoDBClient, ops: Sequence[TransactOp]) -> None:
+    """All or nothing; a failed condition raises the error its op names."""
+    try:
+        client.transact_write_items(TransactItems=[op.request for op in ops])
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+            raise
+        reasons = error.response.get("CancellationReasons", [])  # type: ignore[typeddict-item]
+        for op, reason in zip(ops, reasons, strict=False):
+            if reason.get("Code") == "ConditionalCheckFailed" and op.on_condition_failed:
+                raise op.on_condition_failed from error
+        raise
+
+
+def is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def chunks[T](values: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]

@@ -1,0 +1,132 @@
+"""Contacts: create at account or site level, edit Details, portal access, unlink, history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from portal_access.dal.accounts_table import AccountsTable
+from portal_access.dal.activity_table import ActivityTable
+from portal_access.dal.contacts_table import ContactsTable
+from portal_access.dal.dynamodb import TransactOp, transact_write
+from portal_access.domain.activity import activity
+from portal_access.domain.ids import new_id
+from portal_access.errors import InvalidInput, NotFound, PreconditionRequired, VersionMismatch
+from portal_access.models.common import utc_now
+from portal_access.models.contacts import (
+    ActivityEntry,
+    Contact,
+    ContactDetails,
+    ContactPatch,
+    PortalAccess,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+def new_contact(account_id: str, details: ContactDetails, *, level: str, site_id: str | None) -> Contact:
+    """A contact as first saved: account level sees all sites, site level its own site."""
+    now = utc_now()
+    access = PortalAccess(all_sites=True) if level == "account" else PortalAccess(all_sites=False, site_ids=[site_id])
+    return Contact(
+        **details.model_dump(include=set(ContactDetails.model_fields)),
+        contact_id=new_id("ct"),
+        account_id=account_id,
+        level=level,  # type: ignore[arg-type]
+        site_id=site_id,
+        portal_user=False,
+        portal_access=access,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+class ContactsService:
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        contacts: ContactsTable,
+        accounts: AccountsTable,
+        activity_log: ActivityTable,
+    ) -> None:
+        self._client = client
+        self._contacts = contacts
+        self._accounts = accounts
+        self._activity = activity_log
+
+    def creation_ops(self, contact: Contact, actor: str, *, source: str = "staff") -> list[TransactOp]:
+        """The writes that create a contact: the item and its first history entry."""
+        created = activity(contact.contact_id, actor, "created", level=contact.level, source=source)
+        return [self._contacts.put_new_op(contact), self._activity.put_op(created)]
+
+    def create(self, account_id: str, details: ContactDetails, *, level: str, site_id: str | None, actor: str) -> Contact:
+        contact = new_contact(account_id, details, level=level, site_id=site_id)
+        guards = [self._accounts.account_exists_op(account_id)]
+        if site_id:
+            guards.append(self._accounts.site_exists_op(account_id, site_id))
+        transact_write(self._client, [*guards, *self.creation_ops(contact, actor)])
+        return contact
+
+    def get(self, contact_id: str) -> Contact:
+        contact = self._contacts.get(contact_id)
+        if contact is None:
+            raise NotFound(f"contact {contact_id} not found")
+        return contact
+
+    def grid(self, account_id: str, *, cursor: str | None, limit: int) -> tuple[list[Contact], str | None]:
+        if self._accounts.get_account(account_id) is None:
+            raise NotFound(f"account {account_id} not found")
+        return self._contacts.list_by_account(account_id, cursor=cursor, limit=limit)
+
+    def edit(self, contact_id: str, patch: ContactPatch, *, expected_version: int | None, actor: str) -> Contact:
+        if expected_version is None:
+            raise PreconditionRequired("send If-Match with the contact's version", field="If-Match")
+        current = self.get(contact_id)
+        if current.version != expected_version:
+            raise VersionMismatch(f"contact {contact_id} is at version {current.version}, not {expected_version}")
+        changes = {k: v for k, v in patch.changes().items() if getattr(current, k) != v}
+        if not changes:
+            return current
+        updated = current.model_copy(
+            update={**changes, "version": current.version + 1, "updated_at": utc_now()}
+        )
+        self.save(updated, expected_version=current.version, entry=activity(contact_id, actor, "edited", fields=sorted(changes)))
+        return updated
+
+    def save(self, contact: Contact, *, expected_version: int, entry: ActivityEntry) -> None:
+        """Replace the contact (optimistic lock) and record why, in one transaction."""
+        transact_write(
+            self._client,
+            [self._contacts.replace_op(contact, expected_version=expected_version), self._activity.put_op(entry)],
+        )
+
+    def unlink(self, contact_id: str, *, actor: str) -> Contact:
+        """Unlink from account: the contact and every grant it carried go at once."""
+        contact = self.get(contact_id)
+        entry = activity(contact_id, actor, "unlinked", account_id=contact.account_id)
+        transact_write(self._client, [self._contacts.delete_op(contact_id), self._activity.put_op(entry)])
+        return contact
+
+    def set_access(self, contact_id: str, access: PortalAccess, *, actor: str) -> Contact:
+        contact = self.get(contact_id)
+        if not access.all_sites and access.site_ids:
+            found = {s.site_id for s in self._accounts.get_sites(contact.account_id, access.site_ids)}
+            foreign = [s for s in access.site_ids if s not in found]
+            if foreign:
+                raise InvalidInput(
+                    f"site_ids are not sites of account {contact.account_id}: {', '.join(foreign)}", field="site_ids"
+                )
+        updated = contact.model_copy(update={"portal_access": access, "version": contact.version + 1, "updated_at": utc_now()})
+        entry = activity(
+            contact_id, actor, "access_changed", all_sites=access.all_sites, site_ids=list(access.site_ids)
+        )
+        self.save(updated, expected_version=contact.version, entry=entry)
+        return updated
+
+    def history(self, contact_id: str, *, cursor: str | None, limit: int) -> tuple[list[ActivityEntry], str | None]:
+        """Activity outlives an unlinked contact; an id that never existed is 404."""
+        entries, next_cursor = self._activity.list(contact_id, cursor=cursor, limit=limit)
+        if not entries and cursor is None and self._contacts.get(contact_id) is None:
+            raise NotFound(f"contact {contact_id} not found")
+        return entries, next_cursor

@@ -1,0 +1,76 @@
+"""Email templates staff can edit; the built-in ones work until staff save their own."""
+
+from urllib.parse import unquote
+
+from portal_access.dal.settings_table import SettingsTable
+from portal_access.errors import InvalidInput, NotFound
+from portal_access.models.common import utc_now
+from portal_access.models.settings import DEFAULT_INVITE_TEMPLATE, EmailTemplate, EmailTemplateBody
+
+ALREADY_REGISTERED_TEMPLATE = "Portal Login Reminder"
+
+BUILT_IN_TEMPLATES: dict[str, EmailTemplate] = {
+    DEFAULT_INVITE_TEMPLATE: EmailTemplate(
+        name=DEFAULT_INVITE_TEMPLATE,
+        subject="Your customer portal access for {{account_name}}",
+        html=(
+            "<p>Hello {{contact_name}},</p>"
+            "<p>You have been invited to the customer portal for <strong>{{account_name}}</strong>.</p>"
+            '<p><a href="{{invite_link}}">Set up your login</a></p>'
+            "<p>This link works once and expires on {{expires_at}}.</p>"
+        ),
+        text=(
+            "Hello {{contact_name}},\n\n"
+            "You have been invited to the customer portal for {{account_name}}.\n"
+            "Set up your login: {{invite_link}}\n\n"
+            "This link works once and expires on {{expires_at}}.\n"
+        ),
+        built_in=True,
+    ),
+    ALREADY_REGISTERED_TEMPLATE: EmailTemplate(
+        name=ALREADY_REGISTERED_TEMPLATE,
+        subject="You already have a customer portal login",
+        html=(
+            "<p>Hello {{contact_name}},</p>"
+            "<p>You already have a customer portal login for <strong>{{account_name}}</strong>. "
+            '<a href="{{portal_url}}">Sign in</a>, or use "Forgot or Reset Password" on the login page.</p>'
+        ),
+        text=(
+            "Hello {{contact_name}},\n\n"
+            "You already have a customer portal login for {{account_name}}.\n"
+            "Sign in at {{portal_url}}, or use Forgot or Reset Password on the login page.\n"
+        ),
+        built_in=True,
+    ),
+}
+
+
+def template_name_from_path(raw: str) -> str:
+    """Path parameters arrive percent-encoded ('Portal%20Invite%20%28All%20Divisions%29')."""
+    return unquote(raw).strip()
+
+
+class EmailTemplates:
+    def __init__(self, table: SettingsTable) -> None:
+        self._table = table
+
+    def list(self) -> list[EmailTemplate]:
+        stored = {t.name: t for t in self._table.list_templates()}
+        merged = {**BUILT_IN_TEMPLATES, **stored}
+        return [merged[name] for name in sorted(merged)]
+
+    def get(self, name: str) -> EmailTemplate:
+        template = self._table.get_template(name) or BUILT_IN_TEMPLATES.get(name)
+        if template is None:
+            raise NotFound(f"email template {name!r} not found")
+        return template
+
+    def exists(self, name: str) -> bool:
+        return name in BUILT_IN_TEMPLATES or self._table.get_template(name) is not None
+
+    def put(self, name: str, body: EmailTemplateBody) -> EmailTemplate:
+        if not name or len(name) > 100:
+            raise InvalidInput("template name must be 1 to 100 characters", field="name")
+        template = EmailTemplate(name=name, **body.model_dump(), updated_at=utc_now(), built_in=False)
+        self._table.put_template(template)
+        return template

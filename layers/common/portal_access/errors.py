@@ -1,0 +1,60 @@
+"""Domain errors. They say what went wrong in the domain's words; `api.errors` maps them to HTTP."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the caller may not know that it does."""
+
+    code = "not_found"
+
+
+class AlreadyExists(DomainError):
+    code = "already_exists"
+
+
+class Conflict(DomainError):
+    """The request is valid but the current state forbids it (e.g. portal access disabled)."""
+
+    code = "conflict"
+
+
+class PreconditionRequired(DomainError):
+    code = "precondition_required"
+
+
+class VersionMismatch(DomainError):
+    """An optimistic-lock version no longer matches the stored one."""
+
+    code = "version_mismatch"
+
+
+class InvalidInput(DomainError):
+    """Well-formed input that breaks a domain rule (e.g. a site of another account)."""
+
+    code = "invalid_input"
+
+
+class Gone(DomainError):
+    """A one-time thing (an invitation token) that was used, revoked or has expired."""
+
+    code = "gone"
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+
+
+class Unauthenticated(DomainError):
+    code = "unauthenticated"

@@ -1,0 +1,43 @@
+"""Field types shared by every model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+# Ids staff type in the back office: "49418", "49418001", "COMM-RES".
+Identifier = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=4000)]
+Html = Annotated[str, StringConstraints(max_length=20000)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+()\-. x]{3,32}$")]
+Email = Annotated[EmailStr, Field(max_length=254)]
+TemplateName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[\w ()\-.,&]+$")
+]
+
+
+def utc_now() -> str:
+    """ISO-8601 in UTC with millisecond precision: sortable as a string."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class InputModel(BaseModel):
+    """A request body: unknown fields are an error, so a typo never silently does nothing."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OutputModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Page[T](OutputModel):
+    """One page of a list route; pass `next_cursor` back as `?cursor=` for the next."""
+
+    items: list[T]
+    next_cursor: str | None = None

@@ -1,0 +1,85 @@
+"""Account classes, the customer-portal system options and email templates."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AnyHttpUrl, Field, StringConstraints
+
+from portal_access.models.common import Email, Html, Identifier, InputModel, LongText, OutputModel, TemplateName, Text
+
+InactiveSiteView = Literal["no", "service_history_only", "yes"]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+
+DEFAULT_INVITE_TEMPLATE = "Portal Invite (All Divisions)"
+
+
+class AccountClassSettings(InputModel):
+    """The Customer Portal tab of Account Class Setup. Off unless staff switch it on."""
+
+    enable_portal_access: bool = False
+    enable_add_sites: bool = False
+    new_location_bundle: ShortText | None = None
+    new_location_template: ShortText | None = None
+    enable_report_access: bool = False
+    default_work_order_photo_display: bool = False
+    default_work_order_attachment_display: bool = False
+    auto_send_portal_invitation: bool = False
+    allow_invoice_verified_self_registration: bool = False
+    customer_portal_home_page: ShortText = "Standard"
+    enable_on_call_orders: bool = False
+    enable_viewing_inactive_site: InactiveSiteView = "no"
+
+
+class AccountClassCreate(AccountClassSettings):
+    class_id: Identifier
+    name: Text | None = None
+
+
+class AccountClassReplace(AccountClassSettings):
+    name: Text | None = None
+
+
+class AccountClass(AccountClassSettings):
+    class_id: str
+    name: str
+    updated_at: str
+
+
+class SystemOptions(InputModel):
+    """System Options Setup, Customer Portal section (all 19 of the seed's table)."""
+
+    customer_portal_url: AnyHttpUrl | None = None
+    display_service_history: bool = True
+    display_ar_history: bool = True
+    display_aging_buckets: bool = True
+    display_login_terms: bool = True
+    display_current_services: bool = True
+    display_service_quantity: bool = True
+    enable_payment_as_guest: bool = False
+    enable_auto_pay_max_amount: bool = False
+    display_third_party_invoices: bool = False
+    account_invite_from_email: Email | None = None
+    invite_email_template: TemplateName = DEFAULT_INVITE_TEMPLATE
+    enable_account_request_via_address: bool = False
+    account_request_address_found_template: TemplateName = DEFAULT_INVITE_TEMPLATE
+    enable_request_login_button: bool = False
+    login_message_html: Html = ""
+    login_terms_html: Html = ""
+    make_a_payment_terms: LongText = ""
+    login_logo_url: AnyHttpUrl | None = None
+
+
+class EmailTemplateBody(InputModel):
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    html: Html
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+
+
+class EmailTemplate(OutputModel):
+    name: str
+    subject: str
+    html: str
+    text: str
+    updated_at: str | None = None
+    built_in: bool = Field(default=False, description="true until staff save their own version")
