@@ -70,7 +70,9 @@ def create_account_class(body: Annotated[AccountClassCreate, Body()]) -> Account
 
 
 @app.put("/admin/account-classes/<class_id>", tags=["account classes"])
-def replace_account_class(class_id: Annotated[Identifier, Path()], body: Annotated[AccountClassReplace, Body()]) -> AccountClass:
+def replace_account_class(
+    class_id: Annotated[Identifier, Path()], body: Annotated[AccountClassReplace, Body()]
+) -> AccountClass:
     return account_classes.replace(class_id, body)
 
 
@@ -103,7 +105,9 @@ def get_email_template(name: Annotated[str, Path(max_length=300)]) -> EmailTempl
 
 
 @app.put("/admin/email-templates/<name>", tags=["email templates"])
-def put_email_template(name: Annotated[str, Path(max_length=300)], body: Annotated[EmailTemplateBody, Body()]) -> EmailTemplate:
+def put_email_template(
+    name: Annotated[str, Path(max_length=300)], body: Annotated[EmailTemplateBody, Body()]
+) -> EmailTemplate:
     return email_templates.put(template_name_from_path(name), body)
 
 

@@ -73,7 +73,11 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         field, message = problems[0] if problems else ("body", "request is invalid")
         details = [{"field": f, "message": m} for f, m in problems]
         return error_response(
-            HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", f"{field}: {message}", field=field, extra={"details": details}
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "validation_error",
+            f"{field}: {message}",
+            field=field,
+            extra={"details": details},
         )
 
     @app.exception_handler(UnicodeDecodeError)

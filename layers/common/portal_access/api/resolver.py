@@ -70,5 +70,3 @@ def parse_if_match(value: str | None) -> int | None:
     if not match:
         raise InvalidInput("If-Match must be the contact's version, e.g. If-Match: 3", field="If-Match")
     return int(match.group(1))
-
-

@@ -37,8 +37,5 @@ class ActivityTable:
             "Limit": limit,
         }
         items, next_cursor = query_page(self._client, query, cursor)
-        entries = [
-            ActivityEntry.model_validate({k: v for k, v in i.items() if k != "activity_key"})
-            for i in items
-        ]
+        entries = [ActivityEntry.model_validate({k: v for k, v in i.items() if k != "activity_key"}) for i in items]
         return entries, next_cursor

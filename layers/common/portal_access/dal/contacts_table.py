@@ -122,7 +122,9 @@ class ContactsTable:
         # A throttled BatchGetItem hands back UnprocessedKeys; one more round reads them.
         for _ in range(2):
             response = self._client.batch_get_item(RequestItems=request)
-            found.extend(contact_from_item(deserialize(i)) for i in response.get("Responses", {}).get(self.table_name, []))
+            found.extend(
+                contact_from_item(deserialize(i)) for i in response.get("Responses", {}).get(self.table_name, [])
+            )
             request = dict(response.get("UnprocessedKeys") or {})
             if not request:
                 break

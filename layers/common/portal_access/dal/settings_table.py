@@ -54,7 +54,9 @@ class SettingsTable:
             if not is_condition_failure(error):
                 raise
             if create:
-                raise AlreadyExists(f"account class {account_class.class_id} already exists", field="class_id") from error
+                raise AlreadyExists(
+                    f"account class {account_class.class_id} already exists", field="class_id"
+                ) from error
             raise NotFound(f"account class {account_class.class_id} not found") from error
 
     def get_class(self, class_id: str) -> AccountClass | None:

@@ -49,9 +49,7 @@ class AccountsService:
 
     def add_site(self, account_id: str, data: SiteCreate) -> Site:
         site = Site(**data.model_dump(), account_id=account_id, created_at=utc_now())
-        transact_write(
-            self._client, [self._accounts.account_exists_op(account_id), self._accounts.put_site_op(site)]
-        )
+        transact_write(self._client, [self._accounts.account_exists_op(account_id), self._accounts.put_site_op(site)])
         return site
 
     def list_sites(

@@ -60,7 +60,9 @@ class ContactsService:
         created = activity(contact.contact_id, actor, "created", level=contact.level, source=source)
         return [self._contacts.put_new_op(contact), self._activity.put_op(created)]
 
-    def create(self, account_id: str, details: ContactDetails, *, level: str, site_id: str | None, actor: str) -> Contact:
+    def create(
+        self, account_id: str, details: ContactDetails, *, level: str, site_id: str | None, actor: str
+    ) -> Contact:
         contact = new_contact(account_id, details, level=level, site_id=site_id)
         guards = [self._accounts.account_exists_op(account_id)]
         if site_id:
@@ -88,10 +90,12 @@ class ContactsService:
         changes = {k: v for k, v in patch.changes().items() if getattr(current, k) != v}
         if not changes:
             return current
-        updated = current.model_copy(
-            update={**changes, "version": current.version + 1, "updated_at": utc_now()}
+        updated = current.model_copy(update={**changes, "version": current.version + 1, "updated_at": utc_now()})
+        self.save(
+            updated,
+            expected_version=current.version,
+            entry=activity(contact_id, actor, "edited", fields=sorted(changes)),
         )
-        self.save(updated, expected_version=current.version, entry=activity(contact_id, actor, "edited", fields=sorted(changes)))
         return updated
 
     def save(self, contact: Contact, *, expected_version: int, entry: ActivityEntry) -> None:
@@ -117,7 +121,9 @@ class ContactsService:
                 raise InvalidInput(
                     f"site_ids are not sites of account {contact.account_id}: {', '.join(foreign)}", field="site_ids"
                 )
-        updated = contact.model_copy(update={"portal_access": access, "version": contact.version + 1, "updated_at": utc_now()})
+        updated = contact.model_copy(
+            update={"portal_access": access, "version": contact.version + 1, "updated_at": utc_now()}
+        )
         entry = activity(
             contact_id, actor, "access_changed", all_sites=access.all_sites, site_ids=list(access.site_ids)
         )

@@ -1,0 +1,51 @@
+"""Load a template function's handler in-process, as Lambda would at a cold start."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
+
+from local.template import FunctionSpec
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@contextmanager
+def environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """The function's environment variables for the duration of the block."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def import_function_module(spec: FunctionSpec, *, module_prefix: str = "lambda_") -> ModuleType:
+    """Import the handler's module fresh under a name of its own (each function is its own cold start)."""
+    module_file, _ = spec.handler.rsplit(".", 1)
+    path = spec.code_uri / f"{module_file.replace('.', '/')}.py"
+    name = f"{module_prefix}{spec.logical_id}"
+    loader_spec = importlib.util.spec_from_file_location(name, path)
+    if loader_spec is None or loader_spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(loader_spec)
+    sys.modules[name] = module
+    with environment(spec.environment):
+        loader_spec.loader.exec_module(module)
+    return module
+
+
+def handler_of(spec: FunctionSpec, module: ModuleType) -> Handler:
+    _, function_name = spec.handler.rsplit(".", 1)
+    handler: Handler = getattr(module, function_name)
+    return handler

@@ -1,0 +1,108 @@
+"""Fixtures shared by the unit and integration tiers: moto AWS, tables made from template.yaml,
+and the template's functions loaded with the environment the template gives them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from local.functions import handler_of, import_function_module
+from local.provision import create_tables
+from local.template import Resolver, function_spec, load_template, parameter_defaults
+from tests.support.lambda_context import FakeLambdaContext
+
+
+@pytest.fixture(autouse=True)
+def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and no endpoint override: nothing a test does can reach real AWS."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    monkeypatch.setenv("POWERTOOLS_DEV", "false")
+
+
+@pytest.fixture(scope="session")
+def template() -> dict[str, Any]:
+    return load_template()
+
+
+@dataclass
+class Stack:
+    """What the tests provisioned in moto from template.yaml."""
+
+    template: dict[str, Any]
+    resolver: Resolver
+    tables: dict[str, str]
+
+    def table(self, logical_id: str) -> str:
+        return self.tables[logical_id]
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def stack(aws: None, template: dict[str, Any]) -> Stack:
+    client = boto3.client("dynamodb")
+    tables = create_tables(client, template, prefix="test")
+    resolver = Resolver(physical=dict(tables), parameters=parameter_defaults(template))
+    for logical_id in template["Resources"]:
+        resolver.physical.setdefault(logical_id, f"test-{logical_id}")
+        resolver.attributes[(logical_id, "Arn")] = f"arn:aws:test:::{logical_id}"
+    return Stack(template=template, resolver=resolver, tables=tables)
+
+
+@dataclass
+class Function:
+    """A template function loaded in-process; `invoke` is one Lambda invocation."""
+
+    module: ModuleType
+    handler: Callable[[dict[str, Any], Any], Any]
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        return self.handler(event, FakeLambdaContext())
+
+
+@pytest.fixture
+def load_function(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Function]:
+    def load(logical_id: str) -> Function:
+        spec = function_spec(stack.template, logical_id, stack.resolver)
+        for name, value in spec.environment.items():
+            monkeypatch.setenv(name, value)
+        module = import_function_module(spec, module_prefix="test_lambda_")
+        return Function(module=module, handler=handler_of(spec, module))
+
+    return load
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+def call(function: Function, event: dict[str, Any]) -> HttpResponse:
+    """Invoke an HTTP function and decode its API Gateway answer."""
+    result = function.invoke(event)
+    raw = result.get("body") or ""
+    return HttpResponse(
+        status=result["statusCode"],
+        headers={k.lower(): v for k, v in (result.get("headers") or {}).items()},
+        body=json.loads(raw) if raw else None,
+    )

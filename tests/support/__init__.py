@@ -1,0 +1,1 @@
+"""Helpers every test tier shares: events from events/, handler loading, a Lambda context."""

@@ -1,0 +1,59 @@
+"""Events come from events/ (the same samples a developer invokes by hand), never pasted inline."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"
+
+STAFF_CLAIMS: dict[str, Any] = {"sub": "staff-sub-1", "username": "aliena.somers", "token_use": "access"}
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """A fresh copy of events/<name>, safe to modify."""
+    return copy.deepcopy(_load(name))
+
+
+def http_event(
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    raw_body: str | None = None,
+    claims: dict[str, Any] | None = STAFF_CLAIMS,
+    headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    source_ip: str = "203.0.113.10",
+) -> dict[str, Any]:
+    """The API Gateway HTTP API (payload 2.0) sample event, pointed at another route."""
+    event = load_event("http_api_request.json")
+    event["routeKey"] = f"{method} {path}"
+    event["rawPath"] = path
+    event["requestContext"]["http"].update(method=method, path=path, sourceIp=source_ip)
+    event["requestContext"]["routeKey"] = event["routeKey"]
+    event["pathParameters"] = {}
+    event["headers"] = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
+    event["rawQueryString"] = urlencode(query or {})
+    event["queryStringParameters"] = dict(query) if query else None
+    if claims is None:
+        event["requestContext"].pop("authorizer", None)
+    else:
+        event["requestContext"]["authorizer"] = {"jwt": {"claims": dict(claims), "scopes": None}}
+    if raw_body is not None:
+        event["body"] = raw_body
+    elif body is not None:
+        event["body"] = json.dumps(body)
+    else:
+        event.pop("body", None)
+    return event
