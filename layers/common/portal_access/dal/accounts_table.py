@@ -142,15 +142,16 @@ class AccountsTable:
         self, account_id: str, *, search: str | None, cursor: str | None, limit: int
     ) -> tuple[list[Site], str | None]:
         """One Query over the account's partition; `search` filters on id, name and address."""
+        values = {":pk": keys.account_pk(account_id), ":site": keys.SITE_PREFIX}
         query: QueryInputTypeDef = {
             "TableName": self.table_name,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :site)",
-            "ExpressionAttributeValues": serialize({":pk": keys.account_pk(account_id), ":site": keys.SITE_PREFIX}),
             "Limit": limit,
         }
         if search:
             query["FilterExpression"] = "contains(search_text, :q)"
-            query["ExpressionAttributeValues"] |= serialize({":q": search.lower()})
+            values[":q"] = search.lower()
+        query["ExpressionAttributeValues"] = serialize(values)
         items, next_cursor = query_page(self._client, query, cursor)
         return [Site.model_validate(_strip_keys(item)) for item in items], next_cursor
 

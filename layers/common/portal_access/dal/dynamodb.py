@@ -52,11 +52,7 @@ def _to_dynamo_value(value: Any) -> Any:
 
 def serialize(item: Mapping[str, Any]) -> dict[str, AttributeValueTypeDef]:
     """A plain dict (JSON-mode model dump) to DynamoDB's typed form; None attributes are left out."""
-    return {
-        key: _serializer.serialize(_to_dynamo_value(value))  # type: ignore[misc]
-        for key, value in item.items()
-        if value is not None
-    }
+    return {key: _serializer.serialize(_to_dynamo_value(value)) for key, value in item.items() if value is not None}
 
 
 def _from_dynamo_value(value: Any) -> Any:
@@ -127,7 +123,7 @@ def transact_write(client: DynamoDBClient, ops: Sequence[TransactOp]) -> None:
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
             raise
-        reasons = error.response.get("CancellationReasons", [])  # type: ignore[typeddict-item]
+        reasons = error.response.get("CancellationReasons", [])
         for op, reason in zip(ops, reasons, strict=False):
             if reason.get("Code") == "ConditionalCheckFailed" and op.on_condition_failed:
                 raise op.on_condition_failed from error

@@ -32,7 +32,7 @@ def new_contact(account_id: str, details: ContactDetails, *, level: str, site_id
         **details.model_dump(include=set(ContactDetails.model_fields)),
         contact_id=new_id("ct"),
         account_id=account_id,
-        level=level,  # type: ignore[arg-type]
+        level=level,
         site_id=site_id,
         portal_user=False,
         portal_access=access,
