@@ -10,7 +10,10 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
-from local.template import FunctionSpec
+from local.template import ROOT, FunctionSpec
+
+# Lambda puts layer content on sys.path (/opt/python); locally the layer is its source folder.
+LAYER_PATHS = [ROOT / "layers" / "common"]
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -32,6 +35,9 @@ def environment(variables: Mapping[str, str]) -> Iterator[None]:
 
 def import_function_module(spec: FunctionSpec, *, module_prefix: str = "lambda_") -> ModuleType:
     """Import the handler's module fresh under a name of its own (each function is its own cold start)."""
+    for layer in LAYER_PATHS:
+        if str(layer) not in sys.path:
+            sys.path.insert(0, str(layer))
     module_file, _ = spec.handler.rsplit(".", 1)
     path = spec.code_uri / f"{module_file.replace('.', '/')}.py"
     name = f"{module_prefix}{spec.logical_id}"

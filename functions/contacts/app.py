@@ -21,7 +21,15 @@ from portal_access.domain.accounts import AccountsService
 from portal_access.domain.contacts import ContactsService
 from portal_access.domain.email_templates import EmailTemplates, template_name_from_path
 from portal_access.domain.system_options import SystemOptionsService
-from portal_access.models.accounts import Account, AccountCreate, Invoice, InvoiceCreate, Site, SiteCreate
+from portal_access.models.accounts import (
+    Account,
+    AccountCreate,
+    AccountCreated,
+    Invoice,
+    InvoiceCreate,
+    Site,
+    SiteCreate,
+)
 from portal_access.models.common import Identifier, Page
 from portal_access.models.contacts import (
     ActivityEntry,
@@ -115,10 +123,10 @@ def put_email_template(
 
 
 @app.post("/admin/accounts", status_code=201, tags=["accounts"])
-def create_account(body: Annotated[AccountCreate, Body()]) -> dict[str, Any]:
+def create_account(body: Annotated[AccountCreate, Body()]) -> AccountCreated:
     account, created_contacts = accounts.create(body, actor=staff_actor(app))
     metrics.add_metric(name="AccountsCreated", unit=MetricUnit.Count, value=1)
-    return {**account.model_dump(mode="json"), "contacts": [c.model_dump(mode="json") for c in created_contacts]}
+    return AccountCreated(**account.model_dump(), contacts=created_contacts)
 
 
 @app.get("/admin/accounts/<account_id>", tags=["accounts"])

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from portal_access.models.common import Identifier, InputModel, OutputModel, Text
-from portal_access.models.contacts import AccountContactCreate
+from portal_access.models.contacts import AccountContactCreate, Contact
 
 Status = Literal["active", "inactive"]
 InvoiceDelivery = Literal["email", "mail"]
@@ -45,7 +45,9 @@ class Account(OutputModel):
 
 
 class AccountCreated(Account):
-    contacts: list[dict[str, object]] = Field(default_factory=list)
+    """The new account with the contacts created alongside it."""
+
+    contacts: list[Contact] = Field(default_factory=list)
 
 
 class SiteCreate(InputModel):

@@ -1,0 +1,117 @@
+"""The OpenAPI document of the whole HTTP API, merged from every HTTP function's resolver.
+
+`make openapi` writes docs/openapi.json; a test fails when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from local.functions import import_function_module
+from local.template import Resolver, function_spec, load_template, parameter_defaults, resources_of_type
+
+OPENAPI_PATH = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
+TITLE = "Portal access service"
+VERSION = "1.0.0"
+
+
+def http_functions(template: dict[str, Any]) -> list[str]:
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    return sorted(
+        logical_id
+        for logical_id, resource in functions.items()
+        if any(e.get("Type") == "HttpApi" for e in resource["Properties"].get("Events", {}).values())
+    )
+
+
+def build_document() -> dict[str, Any]:
+    """Import each HTTP function as a cold start would (dummy names, no AWS call) and merge."""
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    template = load_template()
+    resolver = Resolver(parameters=parameter_defaults(template))
+    for logical_id in template["Resources"]:
+        resolver.physical[logical_id] = logical_id
+        for attribute in ("Arn", "StreamArn", "QueueName", "QueueUrl", "ProviderURL"):
+            resolver.attributes[(logical_id, attribute)] = f"{logical_id}.{attribute}"
+    document: dict[str, Any] = {}
+    for logical_id in http_functions(template):
+        spec = function_spec(template, logical_id, resolver)
+        module = import_function_module(spec, module_prefix="openapi_")
+        part = json.loads(module.app.get_openapi_json_schema(title=TITLE, version=VERSION))
+        if not document:
+            document = part
+            continue
+        document["paths"].update(part.get("paths", {}))
+        schemas = part.get("components", {}).get("schemas", {})
+        document.setdefault("components", {}).setdefault("schemas", {}).update(schemas)
+    _add_security(document, template)
+    document["paths"] = dict(sorted(document["paths"].items()))
+    document.setdefault("components", {})["schemas"] = dict(sorted(document["components"].get("schemas", {}).items()))
+    return document
+
+
+SECURITY_SCHEMES = {
+    "StaffAuthorizer": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "Cognito access token of the staff user pool",
+    },
+    "PortalAuthorizer": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "Cognito access token of the portal user pool",
+    },
+}
+
+
+def route_authorizers(template: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(METHOD, /path/{param}) -> the authorizer guarding it ("NONE" for public routes)."""
+    api = resources_of_type(template, "AWS::Serverless::HttpApi")
+    default = next(iter(api.values()))["Properties"].get("Auth", {}).get("DefaultAuthorizer", "NONE")
+    routes: dict[tuple[str, str], str] = {}
+    for resource in resources_of_type(template, "AWS::Serverless::Function").values():
+        for event in resource["Properties"].get("Events", {}).values():
+            if event.get("Type") != "HttpApi":
+                continue
+            properties = event["Properties"]
+            authorizer = properties.get("Auth", {}).get("Authorizer", default)
+            routes[(properties["Method"].upper(), properties["Path"])] = authorizer
+    return routes
+
+
+def _add_security(document: dict[str, Any], template: dict[str, Any]) -> None:
+    """Each operation names the JWT authorizer the template puts in front of it."""
+    document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+    for (method, path), authorizer in route_authorizers(template).items():
+        operation = document["paths"].get(path, {}).get(method.lower())
+        if operation is not None:
+            operation["security"] = [] if authorizer == "NONE" else [{authorizer: []}]
+
+
+def render() -> str:
+    return json.dumps(build_document(), indent=2, sort_keys=False) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help=f"write {OPENAPI_PATH}")
+    args = parser.parse_args()
+    text = render()
+    if args.write:
+        OPENAPI_PATH.write_text(text, encoding="utf-8")
+        print(f"wrote {OPENAPI_PATH}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""docs/openapi.json is generated from the resolvers and must match the template's routes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scripts.openapi import OPENAPI_PATH, render, route_authorizers
+
+
+@pytest.fixture(scope="module")
+def generated() -> dict:
+    return json.loads(render())
+
+
+def test_committed_openapi_is_current(generated):
+    committed = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    assert committed == generated, "docs/openapi.json is stale: run `make openapi` and commit it"
+
+
+def test_every_template_route_is_documented_with_its_authorizer(generated, template):
+    routes = route_authorizers(template)
+    assert routes, "the template declares no HTTP routes"
+    for (method, path), authorizer in routes.items():
+        operation = generated["paths"].get(path, {}).get(method.lower())
+        assert operation is not None, f"{method} {path} is routed by the template but absent from the OpenAPI"
+        expected = [] if authorizer == "NONE" else [{authorizer: []}]
+        assert operation["security"] == expected, f"{method} {path}"
+
+
+def test_every_documented_operation_is_routed_by_the_template(generated, template):
+    routes = set(route_authorizers(template))
+    for path, operations in generated["paths"].items():
+        for method in operations:
+            assert (method.upper(), path) in routes, f"{method.upper()} {path} has a handler but no template route"
