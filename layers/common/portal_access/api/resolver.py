@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from portal_access.api.errors import error_response, register_error_handlers
+from portal_access.api.errors import register_error_handlers
 from portal_access.errors import InvalidInput, Unauthenticated
 
 Audience = Literal["staff", "portal", "public"]
@@ -29,19 +29,35 @@ def claims_of(app: APIGatewayHttpResolver) -> dict[str, Any]:
     return dict(claims or {})
 
 
-def _require_identity(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
-    # The gateway's authorizer already refuses a missing or bad token; this refuses an event
-    # that reached the handler some other way with no verified identity in it.
-    if not claims_of(app).get("sub"):
-        return error_response(HTTPStatus.UNAUTHORIZED, "unauthenticated", "sign in: this route needs a bearer token")
-    return next_middleware(app)
+class _IdentityRequiredResolver(APIGatewayHttpResolver):
+    """Refuses, before any parsing or validation, an event with no verified identity in it.
+
+    The gateway's JWT authorizer already answers 401 to a missing or bad token; this guards an
+    event that reached the handler some other way (a misconfigured route, a direct invoke).
+    Request validation runs before any Powertools middleware, so the check sits in `resolve`.
+    """
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        request_context = event.get("requestContext") or {}
+        claims = ((request_context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
+        if not claims.get("sub"):
+            body = {"error": {"code": "unauthenticated", "message": "sign in: this route needs a bearer token"}}
+            return {
+                "statusCode": int(HTTPStatus.UNAUTHORIZED),
+                "headers": {"Content-Type": "application/json"},
+                "body": json.dumps(body),
+                "isBase64Encoded": False,
+            }
+        return super().resolve(event, context)
 
 
 def create_resolver(audience: Audience) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = (
+        APIGatewayHttpResolver(enable_validation=True)
+        if audience == "public"
+        else _IdentityRequiredResolver(enable_validation=True)
+    )
     register_error_handlers(app)
-    if audience != "public":
-        app.use(middlewares=[_require_identity])
     return app
 
 

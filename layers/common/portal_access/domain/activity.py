@@ -2,12 +2,17 @@
 
 from typing import Any
 
-from portal_access.domain.ids import new_id
+from portal_access.domain.ids import new_sortable_id
 from portal_access.models.common import utc_now
 from portal_access.models.contacts import ActivityAction, ActivityEntry
 
 
 def activity(contact_id: str, actor: str, action: ActivityAction, **details: Any) -> ActivityEntry:
     return ActivityEntry(
-        activity_id=new_id("act"), contact_id=contact_id, at=utc_now(), actor=actor, action=action, details=details
+        activity_id=new_sortable_id("act"),
+        contact_id=contact_id,
+        at=utc_now(),
+        actor=actor,
+        action=action,
+        details=details,
     )

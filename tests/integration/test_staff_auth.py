@@ -1,0 +1,39 @@
+"""Staff routes refuse anyone without a verified staff identity, at the gateway and in the handler."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from local.template import load_template
+from scripts.openapi import route_authorizers
+from tests.conftest import call
+from tests.support.events import http_event
+
+STAFF_ROUTES = sorted((m, p) for (m, p), _ in route_authorizers(load_template()).items() if p.startswith("/admin/"))
+
+
+def test_every_admin_route_is_behind_the_staff_authorizer(template):
+    assert STAFF_ROUTES
+    for (method, path), authorizer in route_authorizers(template).items():
+        if path.startswith("/admin/"):
+            assert authorizer == "StaffAuthorizer", f"{method} {path} is not guarded by the staff pool"
+    api = next(r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::HttpApi")
+    jwt = api["Properties"]["Auth"]["Authorizers"]["StaffAuthorizer"]
+    assert jwt["IdentitySource"] == "$request.header.Authorization"
+    assert jwt["JwtConfiguration"]["audience"] == [{"Ref": "StaffUserPoolClient"}]
+
+
+def _contacts_function_routes(template):
+    events = template["Resources"]["ContactsFunction"]["Properties"]["Events"]
+    return [(e["Properties"]["Method"], e["Properties"]["Path"]) for e in events.values()]
+
+
+@pytest.mark.parametrize("route", _contacts_function_routes(load_template()), ids=lambda r: f"{r[0]} {r[1]}")
+def test_handler_refuses_an_event_without_identity(contacts_function, route):
+    method, path_template = route
+    path = re.sub(r"\{[^}]+\}", "x1", path_template)
+    response = call(contacts_function, http_event(method, path, body={}, claims=None, headers={"If-Match": "1"}))
+    assert response.status == 401
+    assert response.body["error"]["code"] == "unauthenticated"
