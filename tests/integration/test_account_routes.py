@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 
-SITE = {
+SITE: dict[str, Any] = {
     "site_id": "21638001",
     "name": "The Mill",
     "address": {"line1": "12911 Farm to Market 1960 Rd W", "city": "Houston", "state": "TX", "postal_code": "77065"},

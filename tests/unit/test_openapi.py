@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from scripts.openapi import OPENAPI_PATH, render, route_authorizers
 
 
 @pytest.fixture(scope="module")
-def generated() -> dict:
+def generated() -> dict[str, Any]:
     return json.loads(render())
 
 
@@ -25,7 +26,7 @@ def test_every_template_route_is_documented_with_its_authorizer(generated, templ
     for (method, path), authorizer in routes.items():
         operation = generated["paths"].get(path, {}).get(method.lower())
         assert operation is not None, f"{method} {path} is routed by the template but absent from the OpenAPI"
-        expected = [] if authorizer == "NONE" else [{authorizer: []}]
+        expected: list[dict[str, list[str]]] = [] if authorizer == "NONE" else [{authorizer: []}]
         assert operation["security"] == expected, f"{method} {path}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
@@ -37,7 +38,7 @@ class _IdentityRequiredResolver(APIGatewayHttpResolver):
     Request validation runs before any Powertools middleware, so the check sits in `resolve`.
     """
 
-    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         request_context = event.get("requestContext") or {}
         claims = ((request_context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
         if not claims.get("sub"):
