@@ -29,7 +29,7 @@ class TestPortalAccess:
             PortalAccess(all_sites=False, site_ids=["1"], roles={"2": ["Role 1"]})
 
     def test_unknown_field_is_rejected(self):
-        with pytest.raises(ValidationError, match="extra_forbidden|Extra inputs"):
+        with pytest.raises(ValidationError, match=r"Extra inputs"):
             PortalAccess.model_validate({"all_sites": True, "everything": True})
 
 
