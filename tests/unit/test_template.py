@@ -6,7 +6,6 @@ from typing import Any
 
 from local.template import resources_of_type
 
-
 # SAM policy templates that grant Scan or whole-table writes beyond what a route needs.
 TOO_BROAD = {"DynamoDBCrudPolicy", "DynamoDBReadPolicy", "DynamoDBWritePolicy", "AmazonDynamoDBFullAccess"}
 
