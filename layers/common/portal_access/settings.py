@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 
 class FunctionSettings(BaseModel):
@@ -24,3 +24,38 @@ class ContactsApiSettings(FunctionSettings):
     settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
     contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
     activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
+
+
+class InvitationTablesSettings(FunctionSettings):
+    """The tables every invitations function reads and writes."""
+
+    accounts_table: str = Field(alias="ACCOUNTS_TABLE_NAME")
+    settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
+    contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
+    activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
+
+
+class InvitationSendingSettings(InvitationTablesSettings):
+    """Functions that send invitations: token lifetime, and the deployment's fallbacks for what
+    the system options leave empty (from-address, portal URL)."""
+
+    invitation_ttl_days: int = Field(alias="INVITATION_TTL_DAYS", default=7, ge=1, le=90)
+    ses_from_address: str = Field(alias="SES_FROM_ADDRESS", min_length=3)
+    portal_url: AnyHttpUrl = Field(alias="PORTAL_URL")
+
+
+class InviteAdminSettings(InvitationSendingSettings):
+    """Staff routes: send an invitation, list a contact's invitations."""
+
+
+class AutoInviteSettings(InvitationSendingSettings):
+    """The contacts stream consumer; its idempotency records live in their own table."""
+
+    idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE_NAME")
+
+
+class AcceptInvitationSettings(InvitationTablesSettings):
+    """The public accept route: creates or links logins in the portal user pool."""
+
+    portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID")

@@ -57,3 +57,37 @@ def email_key(email: str) -> str:
 # ActivityTable (contact_id, activity_key): newest first by sorting on the key.
 def activity_key(at: str, activity_id: str) -> str:
     return f"{at}#{activity_id}"
+
+
+# InvitationsTable (invitation_id): one item per invitation, plus one pointer item per invited
+# contact naming its latest invitation (so a resend revokes exactly the earlier unused one).
+INVITATIONS_BY_CONTACT_INDEX = "by_contact"  # contact_id, created_at (pointer items are not in it)
+
+
+def invitation_pointer_key(contact_id: str) -> str:
+    return f"CONTACT#{contact_id}"
+
+
+# PortalRequestsTable (pk): Request Login attempts and requests by address, for staff.
+# GSI by_feed (feed, feed_key) lists them newest first: attempts per UTC day, requests by status.
+PORTAL_REQUESTS_FEED_INDEX = "by_feed"
+
+
+def attempt_pk(request_id: str) -> str:
+    return f"ATTEMPT#{request_id}"
+
+
+def access_request_pk(request_id: str) -> str:
+    return f"ACCESS_REQUEST#{request_id}"
+
+
+def attempts_feed(day: str) -> str:
+    return f"SELF_REGISTRATION#{day}"
+
+
+def access_requests_feed(status: str) -> str:
+    return f"ACCESS_REQUEST#{status}"
+
+
+def feed_key(received_at: str, request_id: str) -> str:
+    return f"{received_at}#{request_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from portal_access.dal.accounts_table import AccountsTable
@@ -98,11 +99,18 @@ class ContactsService:
         )
         return updated
 
-    def save(self, contact: Contact, *, expected_version: int, entry: ActivityEntry) -> None:
-        """Replace the contact (optimistic lock) and record why, in one transaction."""
+    def save(
+        self, contact: Contact, *, expected_version: int, entry: ActivityEntry, also: Sequence[TransactOp] = ()
+    ) -> None:
+        """Replace the contact (optimistic lock) and record why, in one transaction; `also` adds
+        writes of other tables that must land with it (an invitation turning `accepted`)."""
         transact_write(
             self._client,
-            [self._contacts.replace_op(contact, expected_version=expected_version), self._activity.put_op(entry)],
+            [
+                self._contacts.replace_op(contact, expected_version=expected_version),
+                self._activity.put_op(entry),
+                *also,
+            ],
         )
 
     def unlink(self, contact_id: str, *, actor: str) -> Contact:

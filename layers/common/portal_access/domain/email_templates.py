@@ -3,6 +3,7 @@
 from urllib.parse import unquote
 
 from portal_access.dal.settings_table import SettingsTable
+from portal_access.email.render import check_renders
 from portal_access.errors import InvalidInput, NotFound
 from portal_access.models.common import utc_now
 from portal_access.models.settings import DEFAULT_INVITE_TEMPLATE, EmailTemplate, EmailTemplateBody
@@ -72,5 +73,6 @@ class EmailTemplates:
         if not name or len(name) > 100:
             raise InvalidInput("template name must be 1 to 100 characters", field="name")
         template = EmailTemplate(name=name, **body.model_dump(), updated_at=utc_now(), built_in=False)
+        check_renders(template)  # 422 naming the part, before a broken template reaches a customer
         self._table.put_template(template)
         return template

@@ -167,6 +167,7 @@ ActivityAction = Literal[
     "invite_auto_sent",
     "invite_failed",
     "invite_accepted",
+    "login_reminder_sent",
     "unlinked",
     "self_registered",
     "login_disabled",

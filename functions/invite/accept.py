@@ -1,0 +1,61 @@
+"""Public route: accept a portal invitation into a login. No gateway authorizer; when the
+invited email already has a login, the call carries that login's access token and the domain
+has Cognito check it. Never log the body: it holds a token and a password."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from portal_access.api.resolver import create_resolver
+from portal_access.dal.dynamodb import create_client
+from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
+from portal_access.domain.invitations import build_invitations_service
+from portal_access.errors import Unauthenticated
+from portal_access.models.invitations import InvitationAccept, InvitationAccepted
+from portal_access.observability import logger, metrics, tracer
+from portal_access.settings import AcceptInvitationSettings
+
+settings = AcceptInvitationSettings.from_env()
+invitations = build_invitations_service(
+    create_client(), settings, logins=PortalLogins(create_cognito_client(), settings.portal_user_pool_id)
+)
+
+app = create_resolver("public")
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Authorization must be 'Bearer <access token>'", field="Authorization")
+    return token.strip()
+
+
+@app.post("/portal/invitations/accept", tags=["invitations"])
+def accept_invitation(
+    body: Annotated[InvitationAccept, Body()],
+    authorization: Annotated[
+        str | None,
+        Header(
+            alias="authorization",
+            max_length=4096,
+            description="Bearer access token of the existing login, when the invited email already has one",
+        ),
+    ] = None,
+) -> InvitationAccepted:
+    username = invitations.accept(body.token, body.password, access_token=bearer_token(authorization))
+    metrics.add_metric(name="InvitationsAccepted", unit=MetricUnit.Count, value=1)
+    return InvitationAccepted(username=username)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,50 @@
+"""Staff routes for invitations: "Send portal access invite" and a contact's invitations.
+Routes parse, call the domain, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from portal_access.api.resolver import Cursor, Limit, create_resolver, staff_actor
+from portal_access.dal.dynamodb import create_client
+from portal_access.domain.invitations import build_invitations_service
+from portal_access.email.sender import SesEmailSender, create_ses_client
+from portal_access.models.common import Page
+from portal_access.models.invitations import Invitation, InvitationSent
+from portal_access.observability import logger, metrics, tracer
+from portal_access.settings import InviteAdminSettings
+
+settings = InviteAdminSettings.from_env()
+invitations = build_invitations_service(create_client(), settings, sender=SesEmailSender(create_ses_client()))
+
+app = create_resolver("staff")
+
+ContactId = Annotated[str, Path(max_length=64)]
+
+
+@app.post("/admin/contacts/<contact_id>/invitations", status_code=202, tags=["invitations"])
+def send_invitation(contact_id: ContactId) -> InvitationSent:
+    """Send portal access invite: 202 with `status` `sent`, or `failed` when SES refused it."""
+    record = invitations.send_to_contact(contact_id, trigger="manual", actor=staff_actor(app))
+    metrics.add_metric(
+        name="InvitationsSent" if record.status == "sent" else "InvitationsFailed", unit=MetricUnit.Count, value=1
+    )
+    return InvitationSent(invitation_id=record.invitation_id, status=record.status, expires_at=record.expires_at)
+
+
+@app.get("/admin/contacts/<contact_id>/invitations", tags=["invitations"])
+def list_invitations(contact_id: ContactId, cursor: Cursor = None, limit: Limit = 50) -> Page[Invitation]:
+    items, next_cursor = invitations.list(contact_id, cursor=cursor, limit=limit)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

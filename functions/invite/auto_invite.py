@@ -1,0 +1,79 @@
+"""Auto-invite: the contacts table stream (INSERTs only, by the event source mapping's filter).
+
+Partial batch failures through Powertools' BatchProcessor: only a record that raised is
+reported, and retried by the event source mapping. Each inserted contact is invited at most
+once: the send is wrapped by Powertools Idempotency keyed on the contact id, so a redelivered
+record (a retried batch) returns the stored outcome instead of sending a second email.
+A record that is not a contact insert, or has no email, is skipped and logged, never failed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.parser.models import DynamoDBStreamRecordModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from portal_access.dal.contacts_table import contact_from_item
+from portal_access.dal.dynamodb import create_client
+from portal_access.domain.invitations import AutoInviteOutcome, build_invitations_service
+from portal_access.email.sender import SesEmailSender, create_ses_client
+from portal_access.observability import logger, metrics, tracer
+from portal_access.settings import AutoInviteSettings
+
+# Longer than the stream's 24-hour retention: no redelivery can outlive the record of a send.
+IDEMPOTENCY_SECONDS = 25 * 60 * 60
+_METRIC_BY_OUTCOME = {"sent": "AutoInvitesSent", "failed": "AutoInvitesFailed", "skipped": "AutoInvitesSkipped"}
+
+settings = AutoInviteSettings.from_env()
+client = create_client()
+invitations = build_invitations_service(client, settings, sender=SesEmailSender(create_ses_client()))
+
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams, model=DynamoDBStreamRecordModel)
+idempotency = IdempotencyConfig(
+    event_key_jmespath="contact_id", raise_on_no_idempotency_key=True, expires_after_seconds=IDEMPOTENCY_SECONDS
+)
+persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=client)
+
+
+@idempotent_function(
+    data_keyword_argument="inserted", config=idempotency, persistence_store=persistence, key_prefix="auto-invite"
+)
+def invite_once(inserted: dict[str, str]) -> AutoInviteOutcome:
+    return invitations.auto_invite(inserted["contact_id"])
+
+
+def record_handler(record: DynamoDBStreamRecordModel) -> None:
+    if record.eventName != "INSERT":
+        logger.info("stream record skipped: not an insert", event_name=record.eventName, event_id=record.eventID)
+        return
+    image = record.dynamodb.NewImage
+    try:
+        contact = contact_from_item(image if isinstance(image, dict) else {})
+    except ValidationError:
+        logger.warning("stream record skipped: not a contact", event_id=record.eventID, keys=record.dynamodb.Keys)
+        return
+    if not contact.email:
+        logger.info("stream record skipped: contact has no email", contact_id=contact.contact_id)
+        return
+    outcome = invite_once(inserted={"contact_id": contact.contact_id})
+    metrics.add_metric(
+        name=_METRIC_BY_OUTCOME.get(outcome["outcome"], "AutoInvitesSkipped"), unit=MetricUnit.Count, value=1
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    idempotency.register_lambda_context(context)
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -1,0 +1,256 @@
+"""InvitationsTable (invitation_id): invitations, and one pointer item per invited contact.
+
+An invitation item holds only the SHA-256 of its token's secret. `purge_at` (epoch seconds) is
+the table's TTL attribute: DynamoDB deletes an invitation 30 days after it expires, so an
+`expired` one stays listable for a while. GSI `by_contact` (contact_id, created_at) lists a
+contact's invitations. The pointer item (`CONTACT#<contact_id>`, not in the index: it has
+neither key attribute) names the contact's latest invitation, so a resend revokes exactly the
+earlier one with conditional writes instead of a read of the eventually consistent index.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict
+
+from portal_access.dal import keys
+from portal_access.dal.dynamodb import TransactOp, deserialize, is_condition_failure, query_page, serialize
+from portal_access.errors import AlreadyExists, Conflict, DomainError
+from portal_access.models.invitations import StoredStatus, Trigger
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+
+MAX_INVITATIONS_PER_PAGE = 100
+
+
+class NothingToRevoke(DomainError):
+    """The earlier invitation is no longer unused (accepted, failed, revoked or expired)."""
+
+    code = "nothing_to_revoke"
+
+
+class InvitationRecord(BaseModel):
+    """The stored invitation. Timestamps are ISO-8601 UTC strings, so they compare as strings."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    invitation_id: str
+    contact_id: str
+    account_id: str
+    email: str
+    trigger: Trigger
+    actor: str
+    template: str
+    status: StoredStatus
+    secret_hash: str
+    created_at: str
+    expires_at: str
+    purge_at: int
+    sent_at: str | None = None
+    message_id: str | None = None
+    failed_at: str | None = None
+    failure_reason: str | None = None
+    accepted_at: str | None = None
+    login_id: str | None = None
+    revoked_at: str | None = None
+    replaced_by: str | None = None
+    # Set while one accept call works on the invitation; a lease, so a crashed call frees it.
+    claim_id: str | None = None
+    claim_until: str | None = None
+
+
+class InvitationsTable:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self.table_name = table_name
+
+    def _key(self, invitation_id: str) -> dict[str, Any]:
+        return serialize({"invitation_id": invitation_id})
+
+    # Reads
+
+    def get(self, invitation_id: str) -> InvitationRecord | None:
+        response = self._client.get_item(TableName=self.table_name, Key=self._key(invitation_id), ConsistentRead=True)
+        item = response.get("Item")
+        if not item or "contact_id" not in item:
+            return None
+        return InvitationRecord.model_validate(deserialize(item))
+
+    def latest_invitation_id(self, contact_id: str) -> str | None:
+        """The contact's latest invitation, read strongly consistent from its pointer item."""
+        response = self._client.get_item(
+            TableName=self.table_name,
+            Key=self._key(keys.invitation_pointer_key(contact_id)),
+            ConsistentRead=True,
+            ProjectionExpression="latest_invitation_id",
+        )
+        item = response.get("Item")
+        return str(deserialize(item)["latest_invitation_id"]) if item else None
+
+    def list_for_contact(
+        self, contact_id: str, *, cursor: str | None, limit: int
+    ) -> tuple[list[InvitationRecord], str | None]:
+        """Newest first, one Query page of `by_contact`."""
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": keys.INVITATIONS_BY_CONTACT_INDEX,
+            "KeyConditionExpression": "contact_id = :c",
+            "ExpressionAttributeValues": serialize({":c": contact_id}),
+            "ScanIndexForward": False,
+            "Limit": min(limit, MAX_INVITATIONS_PER_PAGE),
+        }
+        items, next_cursor = query_page(self._client, query, cursor)
+        return [InvitationRecord.model_validate(i) for i in items], next_cursor
+
+    # Sending: one transaction writes the new invitation, moves the pointer, revokes the previous one
+
+    def put_new_op(self, record: InvitationRecord) -> TransactOp:
+        return TransactOp(
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": serialize(record.model_dump(mode="json")),
+                    "ConditionExpression": "attribute_not_exists(invitation_id)",
+                }
+            },
+            on_condition_failed=AlreadyExists(f"invitation {record.invitation_id} already exists"),
+        )
+
+    def move_pointer_op(self, record: InvitationRecord, *, previous_id: str | None) -> TransactOp:
+        """The pointer moves only from the invitation that was read: two sends at once cannot
+        both think they replaced the same one."""
+        item = {
+            "invitation_id": keys.invitation_pointer_key(record.contact_id),
+            "latest_invitation_id": record.invitation_id,
+            "purge_at": record.purge_at,
+        }
+        put: dict[str, Any] = {"TableName": self.table_name, "Item": serialize(item)}
+        if previous_id is None:
+            put["ConditionExpression"] = "attribute_not_exists(invitation_id)"
+        else:
+            put["ConditionExpression"] = "latest_invitation_id = :previous"
+            put["ExpressionAttributeValues"] = serialize({":previous": previous_id})
+        return TransactOp(
+            {"Put": put},  # type: ignore[typeddict-item]
+            on_condition_failed=Conflict(
+                f"another invitation for contact {record.contact_id} was sent at the same moment"
+            ),
+        )
+
+    def revoke_op(self, invitation_id: str, *, now: str, replaced_by: str) -> TransactOp:
+        """Revoke only an unused, unexpired invitation (an expired one stays `expired`)."""
+        return TransactOp(
+            {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": self._key(invitation_id),
+                    "UpdateExpression": "SET #s = :revoked, revoked_at = :now, replaced_by = :by",
+                    "ConditionExpression": "#s = :sent AND expires_at > :now",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": serialize(
+                        {":revoked": "revoked", ":sent": "sent", ":now": now, ":by": replaced_by}
+                    ),
+                }
+            },
+            on_condition_failed=NothingToRevoke(f"invitation {invitation_id} is not unused"),
+        )
+
+    def mark_sent(self, invitation_id: str, *, sent_at: str, message_id: str) -> None:
+        self._client.update_item(
+            TableName=self.table_name,
+            Key=self._key(invitation_id),
+            UpdateExpression="SET sent_at = :at, message_id = :m",
+            ConditionExpression="attribute_exists(invitation_id)",
+            ExpressionAttributeValues=serialize({":at": sent_at, ":m": message_id}),
+        )
+
+    def mark_failed_op(self, invitation_id: str, *, at: str, reason: str) -> TransactOp:
+        return TransactOp(
+            {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": self._key(invitation_id),
+                    "UpdateExpression": "SET #s = :failed, failed_at = :at, failure_reason = :reason",
+                    "ConditionExpression": "attribute_exists(invitation_id)",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": serialize({":failed": "failed", ":at": at, ":reason": reason}),
+                }
+            }
+        )
+
+    # Accepting: claim (single use), then either finish in the linking transaction or release
+
+    def claim(self, record: InvitationRecord, *, claim_id: str, now: str, until: str) -> bool:
+        """Take the invitation for one accept call. False when it is no longer unused, or
+        another call holds it: exactly one of two concurrent accepts gets True."""
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=self._key(record.invitation_id),
+                UpdateExpression="SET claim_id = :claim, claim_until = :until",
+                ConditionExpression=(
+                    "#s = :sent AND secret_hash = :hash AND expires_at > :now"
+                    " AND (attribute_not_exists(claim_until) OR claim_until < :now)"
+                ),
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=serialize(
+                    {":claim": claim_id, ":until": until, ":sent": "sent", ":hash": record.secret_hash, ":now": now}
+                ),
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def release(self, invitation_id: str, *, claim_id: str) -> None:
+        """Give the invitation back (the accept failed): the same link works again."""
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=self._key(invitation_id),
+                UpdateExpression="REMOVE claim_id, claim_until",
+                ConditionExpression="claim_id = :claim",
+                ExpressionAttributeValues=serialize({":claim": claim_id}),
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+
+    def accept_op(self, invitation_id: str, *, claim_id: str, at: str, login_id: str) -> TransactOp:
+        return TransactOp(
+            {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": self._key(invitation_id),
+                    "UpdateExpression": (
+                        "SET #s = :accepted, accepted_at = :at, login_id = :login REMOVE claim_id, claim_until"
+                    ),
+                    "ConditionExpression": "claim_id = :claim AND #s = :sent",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": serialize(
+                        {":accepted": "accepted", ":at": at, ":login": login_id, ":claim": claim_id, ":sent": "sent"}
+                    ),
+                }
+            },
+            on_condition_failed=Conflict("the invitation changed while it was being accepted; try again"),
+        )
+
+    def revoke_unusable(self, invitation_id: str, *, claim_id: str, now: str) -> None:
+        """An invitation whose contact is gone or changed email can never be accepted."""
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=self._key(invitation_id),
+                UpdateExpression="SET #s = :revoked, revoked_at = :now REMOVE claim_id, claim_until",
+                ConditionExpression="claim_id = :claim",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=serialize({":revoked": "revoked", ":now": now, ":claim": claim_id}),
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise

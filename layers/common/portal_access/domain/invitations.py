@@ -1,0 +1,565 @@
+"""Portal invitations: send (staff, auto-invite on contact insert, self-registration), list, accept.
+
+A token is `<invitation_id>.<secret>`: the secret is 256 bits from `secrets`, only its SHA-256
+is stored and it is compared in constant time. An invitation is used once: accepting first
+claims it with a conditional write (a lease, so a crashed call frees it), and the claim turns
+into `accepted` in the same transaction that links the contact to the login. Whatever fails
+before that releases the claim, so the same link works again.
+
+Accepting for an email that already has a portal login never changes that login's password:
+the call must carry that login's access token (`Authorization: Bearer`), checked with Cognito,
+and only then is the contact linked. Never log a token, a secret or a password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
+
+from portal_access.dal.accounts_table import AccountsTable
+from portal_access.dal.activity_table import ActivityTable
+from portal_access.dal.contacts_table import ContactsTable
+from portal_access.dal.dynamodb import TransactOp, transact_write
+from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable, NothingToRevoke
+from portal_access.dal.keys import email_key
+from portal_access.dal.settings_table import SettingsTable
+from portal_access.domain.activity import activity
+from portal_access.domain.contacts import ContactsService
+from portal_access.domain.email_templates import ALREADY_REGISTERED_TEMPLATE, EmailTemplates
+from portal_access.domain.ids import new_id
+from portal_access.domain.system_options import SystemOptionsService
+from portal_access.email.render import render_email
+from portal_access.email.sender import EmailMessage, EmailSendFailed
+from portal_access.errors import Conflict, Gone, InvalidInput, NotFound, Unauthenticated, VersionMismatch
+from portal_access.models.contacts import ActivityAction, Contact
+from portal_access.models.invitations import Invitation, InvitationStatus, Trigger
+from portal_access.observability import logger
+from portal_access.settings import InvitationSendingSettings, InvitationTablesSettings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from portal_access.dal.portal_logins import PortalLogin, PortalLogins
+    from portal_access.email.sender import EmailSender
+    from portal_access.models.accounts import Account
+    from portal_access.models.settings import EmailTemplate, SystemOptions
+
+DEFAULT_TTL_DAYS = 7
+KEEP_AFTER_EXPIRY = timedelta(days=30)  # then DynamoDB's TTL deletes the invitation
+CLAIM_LEASE = timedelta(seconds=60)  # longer than the accept function's timeout
+# The portal page that takes the token; the token rides in the fragment, which browsers never
+# send to a server, so it does not land in the portal's access logs or in a Referer.
+ACCEPT_PATH = "/invitations/accept"
+AUTO_INVITE_ACTOR = "system:auto-invite"
+MAX_SEND_ATTEMPTS = 3  # a concurrent send for the same contact moved the pointer: read it again
+MAX_LINK_ATTEMPTS = 3  # the contact was edited while it was being linked: read it again
+
+_TOKEN = re.compile(r"^(inv_[0-9a-f]{20})\.([A-Za-z0-9_-]{43})$")
+_ACTION_BY_TRIGGER: dict[Trigger, ActivityAction] = {
+    "manual": "invite_sent",
+    "auto": "invite_auto_sent",
+    "self_registration": "invite_sent",
+}
+
+
+class SignInRequired(Conflict):
+    """The invited email already has a login: it must prove itself before the contact is linked."""
+
+    code = "sign_in_required"
+
+
+class AutoInviteOutcome(TypedDict):
+    """What the auto-invite of one inserted contact did (stored by the idempotency layer)."""
+
+    contact_id: str
+    outcome: str  # sent / failed / skipped
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationPolicy:
+    """Deployment settings: token lifetime, and what to use when the system options name none."""
+
+    ttl: timedelta
+    default_from: str
+    default_portal_url: str
+
+
+# Tokens
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_token(invitation_id: str) -> tuple[str, str]:
+    """(token for the link, hash to store): 32 random bytes = 256 bits from the OS CSPRNG."""
+    secret = secrets.token_urlsafe(32)
+    return f"{invitation_id}.{secret}", hash_secret(secret)
+
+
+def parse_token(token: str) -> tuple[str, str]:
+    """(invitation_id, secret), or 422 for anything that is not shaped like our tokens."""
+    match = _TOKEN.match(token.strip())
+    if not match:
+        raise InvalidInput("token is not an invitation token: copy the whole link from the email", field="token")
+    return match.group(1), match.group(2)
+
+
+def invite_link(portal_url: str, token: str) -> str:
+    return f"{portal_url.rstrip('/')}{ACCEPT_PATH}#token={token}"
+
+
+# Time
+
+
+def iso(moment: datetime) -> str:
+    """The same shape as `models.common.utc_now`: sortable, comparable as strings."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def human_time(moment: datetime) -> str:
+    return f"{moment:%B} {moment.day}, {moment:%Y %H:%M} UTC"
+
+
+def status_at(record: InvitationRecord, now: str) -> InvitationStatus:
+    """`expired` is derived: a sent invitation past its `expires_at`."""
+    if record.status == "sent" and record.expires_at <= now:
+        return "expired"
+    return record.status
+
+
+def to_view(record: InvitationRecord, now: str) -> Invitation:
+    return Invitation.model_validate({**record.model_dump(), "status": status_at(record, now)})
+
+
+def _gone_message(record: InvitationRecord, now: str) -> str | None:
+    """Why this invitation can no longer be accepted, or None when it still can."""
+    status = status_at(record, now)
+    if status == "expired":
+        return "this invitation has expired: ask for a new one"
+    if status == "accepted":
+        return "this invitation was already used: sign in with your login"
+    if status == "revoked":
+        return "this invitation was replaced by a newer one: use the link in the latest email"
+    if status == "failed":
+        return "this invitation was never delivered: ask for a new one"
+    return None
+
+
+class InvitationsService:
+    """The one way to send an invitation. Self-registration calls `send(contact,
+    trigger="self_registration", actor=...)` and `send_login_reminder` for an email that
+    already has a login; the stream calls `auto_invite`; staff routes call `send_to_contact`."""
+
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        *,
+        invitations: InvitationsTable,
+        contacts: ContactsService,
+        activity_log: ActivityTable,
+        accounts: AccountsTable,
+        settings: SettingsTable,
+        templates: EmailTemplates,
+        options: SystemOptionsService,
+        sender: EmailSender | None = None,
+        policy: InvitationPolicy | None = None,
+        logins: PortalLogins | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._client = client
+        self._invitations = invitations
+        self._contacts = contacts
+        self._activity = activity_log
+        self._accounts = accounts
+        self._settings = settings
+        self._templates = templates
+        self._options = options
+        self._sender = sender
+        self._policy = policy
+        self._logins = logins
+        self._clock = clock
+
+    # Sending
+
+    def send_to_contact(self, contact_id: str, *, trigger: Trigger, actor: str) -> InvitationRecord:
+        return self.send(self._contacts.get(contact_id), trigger=trigger, actor=actor)
+
+    def send(self, contact: Contact, *, trigger: Trigger, actor: str) -> InvitationRecord:
+        """Invite a saved contact: 422 without an email, 409 when the contact or its account
+        class has portal access disabled. Revokes the contact's earlier unused invitation.
+        An SES failure does not raise: the invitation comes back `failed`, and says why."""
+        email = self._email_of(contact)
+        if not contact.enable_portal_access:
+            raise Conflict(
+                f"portal access is disabled for contact {contact.contact_id}: enable it in Details first",
+                field="enable_portal_access",
+            )
+        account = self._accounts.get_account(contact.account_id)
+        if account is None:
+            raise NotFound(f"account {contact.account_id} not found")
+        account_class = self._settings.get_class(account.class_id)
+        if account_class is None or not account_class.enable_portal_access:
+            raise Conflict(
+                f"portal access is disabled for account class {account.class_id}", field="enable_portal_access"
+            )
+        return self._send(contact, account, email, trigger=trigger, actor=actor)
+
+    def auto_invite(self, contact_id: str) -> AutoInviteOutcome:
+        """A contact was inserted: invite it when the account is active, its class has portal
+        access and auto-send on, the contact has portal access and a valid email. Reads the
+        contact as it is now (it may have changed since the insert)."""
+
+        def skipped(reason: str) -> AutoInviteOutcome:
+            logger.info("auto-invite skipped", contact_id=contact_id, reason=reason)
+            return {"contact_id": contact_id, "outcome": "skipped", "detail": reason}
+
+        contact = self._find_contact(contact_id)
+        if contact is None:
+            return skipped("contact no longer exists")
+        if not contact.email:
+            return skipped("contact has no email")
+        if not contact.enable_portal_access:
+            return skipped("portal access disabled for the contact")
+        account = self._accounts.get_account(contact.account_id)
+        if account is None:
+            return skipped("account not found")
+        if account.status != "active":
+            return skipped("account is not active")
+        account_class = self._settings.get_class(account.class_id)
+        if account_class is None or not account_class.enable_portal_access:
+            return skipped("portal access disabled for the account class")
+        if not account_class.auto_send_portal_invitation:
+            return skipped("auto-send is off for the account class")
+        record = self._send(contact, account, email_key(contact.email), trigger="auto", actor=AUTO_INVITE_ACTOR)
+        return {"contact_id": contact_id, "outcome": record.status, "detail": record.invitation_id}
+
+    def send_login_reminder(self, contact: Contact, *, actor: str) -> bool:
+        """Email "you already have a login" (template "Portal Login Reminder") to a contact whose
+        email is already a portal user; True when SES took it. Records it in the history."""
+        email = self._email_of(contact)
+        account = self._accounts.get_account(contact.account_id)
+        if account is None:
+            raise NotFound(f"account {contact.account_id} not found")
+        options = self._options.get()
+        context = self._context(contact, account, options, email=email)
+        try:
+            template = self._templates.get(ALREADY_REGISTERED_TEMPLATE)
+            self._deliver(template, context, options, to=email)
+        except (EmailSendFailed, InvalidInput) as error:
+            reason = error.reason if isinstance(error, EmailSendFailed) else error.message
+            logger.warning("login reminder not sent", contact_id=contact.contact_id, reason=reason)
+            return False
+        self._activity.put(
+            activity(contact.contact_id, actor, "login_reminder_sent", template=ALREADY_REGISTERED_TEMPLATE)
+        )
+        return True
+
+    def _email_of(self, contact: Contact) -> str:
+        if not contact.email:
+            raise InvalidInput(
+                f"contact {contact.contact_id} has no email address: add one in Details first", field="email"
+            )
+        return email_key(contact.email)
+
+    def _send(
+        self, contact: Contact, account: Account, email: str, *, trigger: Trigger, actor: str
+    ) -> InvitationRecord:
+        options = self._options.get()
+        template_name = options.invite_email_template
+        now = self._clock()
+        expires = now + self._sending()[1].ttl
+        invitation_id = new_id("inv")
+        token, secret_hash = new_token(invitation_id)
+        record = InvitationRecord(
+            invitation_id=invitation_id,
+            contact_id=contact.contact_id,
+            account_id=contact.account_id,
+            email=email,
+            trigger=trigger,
+            actor=actor,
+            template=template_name,
+            status="sent",
+            secret_hash=secret_hash,
+            created_at=iso(now),
+            expires_at=iso(expires),
+            purge_at=int((expires + KEEP_AFTER_EXPIRY).timestamp()),
+        )
+        # Written before the email goes out: whatever happens to SES, the invitation is on record.
+        revoked = self._record(record)
+        logger.info(
+            "invitation recorded",
+            invitation_id=invitation_id,
+            contact_id=contact.contact_id,
+            trigger=trigger,
+            revoked_invitation_id=revoked,
+        )
+        context = {
+            **self._context(contact, account, options, email=email),
+            "invite_link": invite_link(self._portal_url(options), token),
+            "expires_at": human_time(expires),
+        }
+        try:
+            template = self._templates.get(template_name)
+            message_id = self._deliver(template, context, options, to=email)
+        except (EmailSendFailed, InvalidInput, NotFound) as error:
+            reason = error.reason if isinstance(error, EmailSendFailed) else error.message
+            return self._mark_failed(record, reason)
+        except Exception:
+            self._mark_failed(record, "unexpected error while sending")
+            raise
+        sent_at = iso(self._clock())
+        self._invitations.mark_sent(invitation_id, sent_at=sent_at, message_id=message_id)
+        logger.info("invitation sent", invitation_id=invitation_id, message_id=message_id)
+        return record.model_copy(update={"sent_at": sent_at, "message_id": message_id})
+
+    def _record(self, record: InvitationRecord) -> str | None:
+        """Write the invitation, move the contact's pointer to it and revoke the previous one if
+        it is still unused, with its history entry, in one transaction. The revoked id or None."""
+        action = _ACTION_BY_TRIGGER[record.trigger]
+        for _ in range(MAX_SEND_ATTEMPTS):
+            previous = self._invitations.latest_invitation_id(record.contact_id)
+            base = [
+                self._invitations.put_new_op(record),
+                self._invitations.move_pointer_op(record, previous_id=previous),
+            ]
+            attempts: list[tuple[str | None, list[TransactOp]]] = []
+            if previous:
+                revoke = self._invitations.revoke_op(previous, now=record.created_at, replaced_by=record.invitation_id)
+                attempts.append((previous, [*base, revoke]))
+            attempts.append((None, base))
+            for revoked, ops in attempts:
+                entry = activity(
+                    record.contact_id, record.actor, action,
+                    invitation_id=record.invitation_id, trigger=record.trigger, email=record.email,
+                    expires_at=record.expires_at, revoked_invitation_id=revoked,
+                )  # fmt: skip
+                try:
+                    transact_write(self._client, [*ops, self._activity.put_op(entry)])
+                except NothingToRevoke:
+                    continue  # the previous one was used, failed or expired: nothing to revoke
+                except Conflict:
+                    break  # another send moved the pointer: read it again
+                return revoked
+        raise Conflict(f"invitations for contact {record.contact_id} are being sent at the same time; try again")
+
+    def _mark_failed(self, record: InvitationRecord, reason: str) -> InvitationRecord:
+        at = iso(self._clock())
+        entry = activity(
+            record.contact_id, record.actor, "invite_failed", invitation_id=record.invitation_id, reason=reason
+        )
+        transact_write(
+            self._client,
+            [
+                self._invitations.mark_failed_op(record.invitation_id, at=at, reason=reason),
+                self._activity.put_op(entry),
+            ],
+        )
+        logger.warning("invitation not delivered", invitation_id=record.invitation_id, reason=reason)
+        return record.model_copy(update={"status": "failed", "failed_at": at, "failure_reason": reason})
+
+    def _sending(self) -> tuple[EmailSender, InvitationPolicy]:
+        if self._sender is None or self._policy is None:
+            raise RuntimeError("this function was built without an email sender and policy")
+        return self._sender, self._policy
+
+    def _find_contact(self, contact_id: str) -> Contact | None:
+        try:
+            return self._contacts.get(contact_id)
+        except NotFound:
+            return None
+
+    def _portal_url(self, options: SystemOptions) -> str:
+        """System options' customer_portal_url, else the stack's PortalOrigin; never a request's Host."""
+        return str(options.customer_portal_url or self._sending()[1].default_portal_url).rstrip("/")
+
+    def _context(self, contact: Contact, account: Account, options: SystemOptions, *, email: str) -> dict[str, str]:
+        return {
+            "contact_name": contact.name,
+            "account_name": account.name,
+            "account_id": account.account_id,
+            "email": email,
+            "portal_url": self._portal_url(options),
+        }
+
+    def _deliver(self, template: EmailTemplate, context: dict[str, str], options: SystemOptions, *, to: str) -> str:
+        email_sender, policy = self._sending()
+        rendered = render_email(template, context)
+        sender = str(options.account_invite_from_email or policy.default_from)
+        return email_sender.send(
+            EmailMessage(sender=sender, to=to, subject=rendered.subject, html=rendered.html, text=rendered.text)
+        )
+
+    # Listing
+
+    def list(self, contact_id: str, *, cursor: str | None, limit: int) -> tuple[list[Invitation], str | None]:
+        """Newest first; invitations outlive an unlinked contact; an id that never existed is 404."""
+        records, next_cursor = self._invitations.list_for_contact(contact_id, cursor=cursor, limit=limit)
+        if not records and cursor is None and self._find_contact(contact_id) is None:
+            raise NotFound(f"contact {contact_id} not found")
+        now = iso(self._clock())
+        return [to_view(r, now) for r in records], next_cursor
+
+    # Accepting
+
+    def accept(self, token: str, password: str | None, *, access_token: str | None) -> str:
+        """Set up (or link) the portal login of the invited email; returns its username (the email).
+
+        410 for an unknown, expired, used or revoked token; 422 for a malformed token or a password
+        the pool refuses; 409 `sign_in_required` when the email already has a login and the call
+        does not carry that login's access token. On any failure nothing changes and the same link
+        can be tried again.
+        """
+        invitation_id, secret = parse_token(token)
+        record = self._invitations.get(invitation_id)
+        if record is None or not hmac.compare_digest(record.secret_hash, hash_secret(secret)):
+            raise Gone("this invitation link is not valid: ask for a new invitation", field="token")
+        now = self._clock()
+        gone = _gone_message(record, iso(now))
+        if gone:
+            raise Gone(gone, field="token")
+        claim_id = secrets.token_hex(8)
+        if not self._invitations.claim(record, claim_id=claim_id, now=iso(now), until=iso(now + CLAIM_LEASE)):
+            raise Gone("this invitation is being used or was just used: sign in with your login", field="token")
+        try:
+            self._accept_claimed(record, claim_id, password, access_token)
+        except _NoLongerValid as error:
+            self._invitations.revoke_unusable(record.invitation_id, claim_id=claim_id, now=iso(self._clock()))
+            raise Gone(error.message, field="token") from error
+        except BaseException:
+            self._invitations.release(record.invitation_id, claim_id=claim_id)
+            raise
+        logger.info("invitation accepted", invitation_id=record.invitation_id, contact_id=record.contact_id)
+        return record.email
+
+    def _accept_claimed(
+        self, record: InvitationRecord, claim_id: str, password: str | None, access_token: str | None
+    ) -> None:
+        if self._logins is None:
+            raise RuntimeError("this function was built without the portal login pool")
+        contact = self._usable_contact(record)
+        login = self._logins.find_by_email(record.email)
+        created = False
+        if login is None:
+            login = self._logins.create(record.email, self._require_password(password))
+            created = True
+        elif not login.has_password:
+            self._logins.set_password(login, self._require_password(password))
+        else:
+            if not login.enabled:
+                # Re-inviting restores a login that was switched off; its password stays as it was.
+                self._logins.enable(login)
+            self._require_proof(login, access_token)
+        self._link(contact, record, claim_id, login, created=created)
+
+    def _usable_contact(self, record: InvitationRecord) -> Contact:
+        contact = self._find_contact(record.contact_id)
+        if contact is None:
+            raise _NoLongerValid("the contact this invitation was for no longer exists: ask for a new invitation")
+        if not contact.email or email_key(contact.email) != record.email:
+            raise _NoLongerValid("the contact's email changed since this invitation was sent: ask for a new one")
+        if not contact.enable_portal_access:
+            raise Conflict("portal access is disabled for this contact: ask your account manager")
+        account = self._accounts.get_account(contact.account_id)
+        account_class = self._settings.get_class(account.class_id) if account else None
+        if account_class is None or not account_class.enable_portal_access:
+            raise Conflict("portal access is disabled for this account: ask your account manager")
+        return contact
+
+    @staticmethod
+    def _require_password(password: str | None) -> str:
+        if not password:
+            raise InvalidInput("password is required to set up your login", field="password")
+        return password
+
+    def _require_proof(self, login: PortalLogin, access_token: str | None) -> None:
+        assert self._logins is not None
+        if not access_token:
+            raise SignInRequired(
+                "this email already has a portal login: sign in with it, then accept the invitation again"
+                " (the accept call must carry the login's access token as Authorization: Bearer);"
+                " your password is not changed",
+                field="Authorization",
+            )
+        signed_in = self._logins.signed_in(access_token)
+        if signed_in.login_id != login.login_id:
+            raise Unauthenticated(
+                "you are signed in as another login: sign in with the invited email, then accept again",
+                field="Authorization",
+            )
+
+    def _link(
+        self, contact: Contact, record: InvitationRecord, claim_id: str, login: PortalLogin, *, created: bool
+    ) -> None:
+        """Contact -> login, `portal_user`, history and `accepted` in one transaction (versioned)."""
+        for _ in range(MAX_LINK_ATTEMPTS):
+            at = iso(self._clock())
+            linked = contact.model_copy(
+                update={
+                    "login_id": login.login_id,
+                    "portal_user": True,
+                    "version": contact.version + 1,
+                    "updated_at": at,
+                }
+            )
+            entry = activity(
+                contact.contact_id, f"portal:{record.email}", "invite_accepted",
+                invitation_id=record.invitation_id, new_login=created,
+            )  # fmt: skip
+            accept = self._invitations.accept_op(
+                record.invitation_id, claim_id=claim_id, at=at, login_id=login.login_id
+            )
+            try:
+                self._contacts.save(linked, expected_version=contact.version, entry=entry, also=[accept])
+            except VersionMismatch:
+                contact = self._usable_contact(record)  # edited meanwhile: link what is there now
+                continue
+            return
+        raise Conflict("the contact is being edited right now: try again in a moment")
+
+
+class _NoLongerValid(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def build_invitations_service(
+    client: DynamoDBClient,
+    settings: InvitationTablesSettings,
+    *,
+    sender: EmailSender | None = None,
+    logins: PortalLogins | None = None,
+) -> InvitationsService:
+    """The service and what it stands on, from a function's settings (called at cold start)."""
+    accounts = AccountsTable(client, settings.accounts_table)
+    settings_table = SettingsTable(client, settings.settings_table)
+    activity_log = ActivityTable(client, settings.activity_table)
+    templates = EmailTemplates(settings_table)
+    policy = None
+    if isinstance(settings, InvitationSendingSettings):
+        policy = InvitationPolicy(
+            ttl=timedelta(days=settings.invitation_ttl_days),
+            default_from=settings.ses_from_address,
+            default_portal_url=str(settings.portal_url),
+        )
+    return InvitationsService(
+        client,
+        invitations=InvitationsTable(client, settings.invitations_table),
+        contacts=ContactsService(client, ContactsTable(client, settings.contacts_table), accounts, activity_log),
+        activity_log=activity_log,
+        accounts=accounts,
+        settings=settings_table,
+        templates=templates,
+        options=SystemOptionsService(settings_table, templates),
+        sender=sender,
+        policy=policy,
+        logins=logins,
+    )

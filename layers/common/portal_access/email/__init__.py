@@ -1,0 +1,1 @@
+"""Outgoing email: the `EmailSender` interface, its SES implementation, template rendering."""

@@ -1,0 +1,75 @@
+"""Sending email. Domain code depends on the `EmailSender` protocol; functions build the SES one,
+unit tests pass a fake. Only this module touches SES."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
+# Standard retry mode backs off and retries SES throttling (TooManyRequestsException, 429) and
+# 5xx answers; what still fails after that is final. Bounded so an API call stays in its timeout.
+_CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
+
+
+@dataclass(frozen=True, slots=True)
+class EmailMessage:
+    sender: str
+    to: str
+    subject: str
+    html: str
+    text: str
+
+
+class EmailSendFailed(Exception):
+    """SES refused the email, or kept failing after the SDK's retries. `reason` is safe to store
+    and show staff: it names the SES error, never the message's content."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EmailSender(Protocol):
+    def send(self, message: EmailMessage) -> str:
+        """Send one email; return the provider's message id or raise `EmailSendFailed`."""
+        ...
+
+
+def create_ses_client() -> SESV2Client:
+    return boto3.client("sesv2", config=_CLIENT_CONFIG)
+
+
+class SesEmailSender:
+    """SESv2 SendEmail with simple content (HTML and text parts), the same call on SES and moto."""
+
+    def __init__(self, client: SESV2Client) -> None:
+        self._client = client
+
+    def send(self, message: EmailMessage) -> str:
+        try:
+            response = self._client.send_email(
+                FromEmailAddress=message.sender,
+                Destination={"ToAddresses": [message.to]},
+                Content={
+                    "Simple": {
+                        "Subject": {"Data": message.subject, "Charset": "UTF-8"},
+                        "Body": {
+                            "Html": {"Data": message.html, "Charset": "UTF-8"},
+                            "Text": {"Data": message.text, "Charset": "UTF-8"},
+                        },
+                    }
+                },
+            )
+        except ClientError as error:
+            details = error.response.get("Error", {})
+            raise EmailSendFailed(f"{details.get('Code', 'Error')}: {details.get('Message', '')}".strip()) from error
+        except BotoCoreError as error:
+            raise EmailSendFailed(type(error).__name__) from error
+        return str(response.get("MessageId", ""))
