@@ -4,6 +4,7 @@ and the template's functions loaded with the environment the template gives them
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -17,6 +18,13 @@ from local.functions import handler_of, import_function_module
 from local.provision import create_tables
 from local.template import Resolver, function_spec, load_template, parameter_defaults
 from tests.support.lambda_context import FakeLambdaContext
+
+# Powertools reads POWERTOOLS_* when `portal_access.observability` is first imported, which can
+# be while test modules are collected, before any function's environment is set: start from the
+# template's Globals so metrics always have their namespace.
+for _name, _value in load_template()["Globals"]["Function"]["Environment"]["Variables"].items():
+    if isinstance(_value, str):
+        os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture(autouse=True)

@@ -125,9 +125,11 @@ InviteApi = Callable[..., HttpResponse]
 def invites(invite_admin: Function, outbox: Outbox) -> InviteApi:
     """invites("POST", contact_id) sends; invites("GET", contact_id) lists."""
 
-    def request(method: str, contact_id: str, **kwargs: Any) -> HttpResponse:
+    def request(
+        method: str, contact_id: str, *, claims: dict[str, Any] | None = STAFF_CLAIMS, **kwargs: Any
+    ) -> HttpResponse:
         return call(
-            invite_admin, http_event(method, f"/admin/contacts/{contact_id}/invitations", claims=STAFF_CLAIMS, **kwargs)
+            invite_admin, http_event(method, f"/admin/contacts/{contact_id}/invitations", claims=claims, **kwargs)
         )
 
     return request
