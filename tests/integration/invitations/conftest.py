@@ -187,3 +187,14 @@ def deliver(stack: Stack, auto_invite: Function) -> StreamRun:
         return result
 
     return run
+
+
+@pytest.fixture
+def invite(invites: InviteApi, outbox: Outbox) -> Callable[[dict[str, Any]], str]:
+    """invite(contact): staff send it an invitation; the token from the email's link."""
+
+    def send(contact: dict[str, Any]) -> str:
+        assert invites("POST", contact["contact_id"]).status == 202
+        return outbox.to(contact["email"].lower())[-1].token
+
+    return send
