@@ -15,7 +15,7 @@ import pytest
 from moto import mock_aws
 
 from local.functions import handler_of, import_function_module
-from local.provision import create_tables
+from local.provision import create_queues, create_tables
 from local.template import Resolver, function_spec, load_template, parameter_defaults
 from tests.support.lambda_context import FakeLambdaContext
 
@@ -72,6 +72,9 @@ def stack(aws: None, template: dict[str, Any]) -> Stack:
     for logical_id in template["Resources"]:
         resolver.physical.setdefault(logical_id, f"test-{logical_id}")
         resolver.attributes[(logical_id, "Arn")] = f"arn:aws:test:::{logical_id}"
+    for logical_id, (url, arn) in create_queues(boto3.client("sqs"), template, prefix="test").items():
+        resolver.physical[logical_id] = url  # `!Ref` of a queue is its URL
+        resolver.attributes[(logical_id, "Arn")] = arn
     return Stack(template=template, resolver=resolver, tables=tables)
 
 

@@ -59,3 +59,28 @@ class AcceptInvitationSettings(InvitationTablesSettings):
     """The public accept route: creates or links logins in the portal user pool."""
 
     portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID")
+
+
+class PublicRequestsSettings(FunctionSettings):
+    """The login page's public routes: login-config, self-registrations, access-requests."""
+
+    settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
+    rate_limits_table: str = Field(alias="RATE_LIMITS_TABLE_NAME")
+    portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
+    queue_url: str = Field(alias="SELF_REGISTRATION_QUEUE_URL", min_length=1)
+    options_max_age_seconds: int = Field(alias="LOGIN_CONFIG_MAX_AGE_SECONDS", default=60, ge=0, le=3600)
+    rate_limit: int = Field(alias="PUBLIC_REQUEST_LIMIT", default=5, ge=1, le=1000)
+    rate_window_seconds: int = Field(alias="PUBLIC_REQUEST_WINDOW_SECONDS", default=3600, ge=60, le=86400)
+
+
+class SelfRegistrationWorkerSettings(InvitationSendingSettings):
+    """The queue worker: verifies, creates or reuses the contact, sends through invitations."""
+
+    portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
+    idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE_NAME")
+
+
+class PortalRequestsAdminSettings(FunctionSettings):
+    """Staff routes that read what the login page was asked (pending access requests, attempts)."""
+
+    portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Mapping
@@ -52,9 +54,49 @@ class _IdentityRequiredResolver(APIGatewayHttpResolver):
         return super().resolve(event, context)
 
 
-def create_resolver(audience: Audience) -> APIGatewayHttpResolver:
-    app = (
-        APIGatewayHttpResolver(enable_validation=True)
+# Public routes take a few short fields; anything much bigger is refused before it is parsed.
+MAX_PUBLIC_BODY_BYTES = 16 * 1024
+
+
+def _refusal(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": int(status),
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps({"error": {"code": code, "message": message, "field": "body"}}),
+        "isBase64Encoded": False,
+    }
+
+
+class _BoundedBodyResolver(APIGatewayHttpResolver):
+    """Refuses, before any parsing, a body over `max_body_bytes` (413) or one that is not
+    base64 when the gateway says it is (400): an anonymous caller never costs a big parse."""
+
+    def __init__(self, *, max_body_bytes: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._max_body_bytes = max_body_bytes
+
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        body = event.get("body") or ""
+        encoded = bool(event.get("isBase64Encoded"))
+        size = len(body) * 3 // 4 if encoded else len(body.encode("utf-8", "surrogatepass"))
+        if size > self._max_body_bytes:
+            return _refusal(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                "payload_too_large",
+                f"body is larger than {self._max_body_bytes} bytes",
+            )
+        if encoded and body:
+            try:
+                base64.b64decode(body, validate=True)
+            except binascii.Error:
+                return _refusal(HTTPStatus.BAD_REQUEST, "bad_request", "body is not valid base64")
+        return super().resolve(event, context)
+
+
+def create_resolver(audience: Audience, *, max_body_bytes: int = MAX_PUBLIC_BODY_BYTES) -> APIGatewayHttpResolver:
+    """`max_body_bytes` bounds the body of public routes (anyone on the internet may call them)."""
+    app: APIGatewayHttpResolver = (
+        _BoundedBodyResolver(enable_validation=True, max_body_bytes=max_body_bytes)
         if audience == "public"
         else _IdentityRequiredResolver(enable_validation=True)
     )

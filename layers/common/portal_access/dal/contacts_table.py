@@ -50,12 +50,14 @@ class ContactsTable:
         self._client = client
         self.table_name = table_name
 
-    def put_new_op(self, contact: Contact) -> TransactOp:
+    def put_new_op(self, contact: Contact, *, created_via: str | None = None) -> TransactOp:
+        """`created_via` marks an item whose creator sends its invitation itself (the stream's
+        auto-invite skips it)."""
         return TransactOp(
             {
                 "Put": {
                     "TableName": self.table_name,
-                    "Item": serialize(contact_item(contact)),
+                    "Item": serialize({**contact_item(contact), "created_via": created_via}),
                     "ConditionExpression": "attribute_not_exists(contact_id)",
                 }
             },

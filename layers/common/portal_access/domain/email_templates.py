@@ -6,7 +6,12 @@ from portal_access.dal.settings_table import SettingsTable
 from portal_access.email.render import check_renders
 from portal_access.errors import InvalidInput, NotFound
 from portal_access.models.common import utc_now
-from portal_access.models.settings import DEFAULT_INVITE_TEMPLATE, EmailTemplate, EmailTemplateBody
+from portal_access.models.settings import (
+    DEFAULT_ACCESS_REQUEST_TEMPLATE,
+    DEFAULT_INVITE_TEMPLATE,
+    EmailTemplate,
+    EmailTemplateBody,
+)
 
 ALREADY_REGISTERED_TEMPLATE = "Portal Login Reminder"
 
@@ -40,6 +45,24 @@ BUILT_IN_TEMPLATES: dict[str, EmailTemplate] = {
             "Hello {{contact_name}},\n\n"
             "You already have a customer portal login for {{account_name}}.\n"
             "Sign in at {{portal_url}}, or use Forgot or Reset Password on the login page.\n"
+        ),
+        built_in=True,
+    ),
+    DEFAULT_ACCESS_REQUEST_TEMPLATE: EmailTemplate(
+        name=DEFAULT_ACCESS_REQUEST_TEMPLATE,
+        subject="We received your customer portal access request",
+        html=(
+            "<p>Hello {{contact_name}},</p>"
+            "<p>Thank you for requesting access to the customer portal. We found the service address"
+            " you gave; our customer service team will review your request and email an invitation"
+            " to {{email}}.</p>"
+            '<p><a href="{{portal_url}}">Customer portal</a></p>'
+        ),
+        text=(
+            "Hello {{contact_name}},\n\n"
+            "Thank you for requesting access to the customer portal. We found the service address you gave;"
+            " our customer service team will review your request and email an invitation to {{email}}.\n\n"
+            "Customer portal: {{portal_url}}\n"
         ),
         built_in=True,
     ),

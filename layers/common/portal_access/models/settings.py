@@ -12,6 +12,9 @@ InactiveSiteView = Literal["no", "service_history_only", "yes"]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 
 DEFAULT_INVITE_TEMPLATE = "Portal Invite (All Divisions)"
+# What a request by address that matched a site answers by default: no invitation (staff review
+# the request first), so not the invite template, whose link would not exist.
+DEFAULT_ACCESS_REQUEST_TEMPLATE = "Portal Access Request Received"
 
 
 class AccountClassSettings(InputModel):
@@ -62,7 +65,7 @@ class SystemOptions(InputModel):
     account_invite_from_email: Email | None = None
     invite_email_template: TemplateName = DEFAULT_INVITE_TEMPLATE
     enable_account_request_via_address: bool = False
-    account_request_address_found_template: TemplateName = DEFAULT_INVITE_TEMPLATE
+    account_request_address_found_template: TemplateName = DEFAULT_ACCESS_REQUEST_TEMPLATE
     enable_request_login_button: bool = False
     login_message_html: Html = ""
     login_terms_html: Html = ""

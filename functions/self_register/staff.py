@@ -1,0 +1,55 @@
+"""Staff routes over what the portal's login page was asked: pending requests for access by
+address (with the matched site) and a day's Request Login attempts with their outcomes.
+Routes parse, call the domain, shape the answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from portal_access.api.resolver import Cursor, Limit, create_resolver
+from portal_access.dal.dynamodb import create_client
+from portal_access.dal.portal_requests_table import PortalRequestsTable
+from portal_access.domain.access_requests import PendingAccessRequests
+from portal_access.domain.self_registration import SelfRegistrationAttempts
+from portal_access.models.common import Page
+from portal_access.models.self_service import AccessRequest, SelfRegistrationAttempt
+from portal_access.observability import logger, metrics, tracer
+from portal_access.settings import PortalRequestsAdminSettings
+
+settings = PortalRequestsAdminSettings.from_env()
+requests = PortalRequestsTable(create_client(), settings.portal_requests_table)
+pending_access_requests = PendingAccessRequests(requests)
+attempts = SelfRegistrationAttempts(requests)
+
+app = create_resolver("staff")
+
+
+@app.get("/admin/access-requests", tags=["login page"])
+def list_access_requests(cursor: Cursor = None, limit: Limit = 50) -> Page[AccessRequest]:
+    """Pending requests made by address, newest first, each with the matched site."""
+    items, next_cursor = pending_access_requests.list(cursor=cursor, limit=limit)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@app.get("/admin/self-registrations", tags=["login page"])
+def list_self_registrations(
+    day: Annotated[date | None, Query(alias="date", description="UTC day, YYYY-MM-DD; today by default")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[SelfRegistrationAttempt]:
+    """One UTC day's Request Login attempts, newest first, with outcome and source IP."""
+    day = day or datetime.now(UTC).date()
+    items, next_cursor = attempts.list(day.isoformat(), cursor=cursor, limit=limit)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

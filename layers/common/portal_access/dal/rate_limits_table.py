@@ -1,0 +1,67 @@
+"""RateLimitsTable (key): fixed-window counters for the public routes, deleted by TTL.
+
+One item per (scope, hashed value, window): `key` is `<scope>#<sha256 of the value>#<window>`,
+so neither an email nor an invoice number is stored; `expires_at` (epoch seconds, the table's
+TTL attribute) is set when the window's first hit creates the item. A hit is one conditional
+UpdateItem: it adds one while the count is under the limit and fails, writing nothing, once
+the limit is reached, so a flood never grows the item or costs more than one call per key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+
+from portal_access.dal.dynamodb import is_condition_failure, serialize
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# DynamoDB's TTL deletes within days of expiry; the window's number in the key already makes an
+# expired counter irrelevant, so this only bounds how long the table keeps them.
+_GRACE_SECONDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most `limit` hits per key in each window of `window_seconds`."""
+
+    limit: int
+    window_seconds: int
+
+
+def counter_key(scope: str, value: str, window: int) -> str:
+    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+    return f"{scope}#{digest}#{window}"
+
+
+class RateLimitsTable:
+    def __init__(self, client: DynamoDBClient, table_name: str, *, clock: Callable[[], float] = time.time) -> None:
+        self._client = client
+        self.table_name = table_name
+        self._clock = clock
+
+    def hit(self, scope: str, value: str, rate: RateLimit) -> bool:
+        """Count one request for `value` in `scope`; False (nothing written) once over the limit."""
+        now = self._clock()
+        window = int(now // rate.window_seconds)
+        expires_at = (window + 1) * rate.window_seconds + _GRACE_SECONDS
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=serialize({"key": counter_key(scope, value, window)}),
+                UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :expires_at)",
+                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+                ExpressionAttributeValues=serialize({":one": 1, ":limit": rate.limit, ":expires_at": expires_at}),
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True

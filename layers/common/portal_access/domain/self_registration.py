@@ -1,0 +1,295 @@
+"""Invoice-verified self-registration ("Request Login" on the portal's login page).
+
+Two halves, so the HTTP answer never depends on whether anything matched:
+
+- `SelfRegistrationIntake` (the public route): the feature switch, the rate limits, then the
+  request goes on the queue; the caller always gets the same 202.
+- `SelfRegistrationService` (the queue worker): verifies the invoice number with its quick-pay
+  code or its account number (constant-time comparisons), on an active account whose class
+  allows invoice-verified self-registration and portal access; creates or reuses the
+  account-level contact for the email and sends the invitation through `InvitationsService`,
+  or "you already have a login" when the email is already a portal user of the account.
+  Every attempt is recorded for staff with its outcome, never with the code typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from portal_access.dal.dynamodb import transact_write
+from portal_access.dal.keys import email_key
+from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
+from portal_access.domain.activity import activity
+from portal_access.domain.codes import hash_code
+from portal_access.domain.contacts import new_contact
+from portal_access.domain.ids import new_id, new_sortable_id
+from portal_access.errors import AlreadyExists, Conflict, NotFound, RateLimited
+from portal_access.models.common import utc_now
+from portal_access.models.contacts import ActivityEntry, Contact, ContactDetails
+from portal_access.models.self_service import (
+    SelfRegistrationAttempt,
+    SelfRegistrationCreate,
+    SelfRegistrationMessage,
+    SelfRegistrationOutcome,
+)
+from portal_access.observability import logger
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from portal_access.dal.accounts_table import AccountsTable, InvoiceRecord
+    from portal_access.dal.activity_table import ActivityTable
+    from portal_access.dal.contacts_table import ContactsTable
+    from portal_access.dal.portal_requests_table import PortalRequestsTable
+    from portal_access.dal.request_queue import RequestQueue
+    from portal_access.dal.settings_table import SettingsTable
+    from portal_access.domain.invitations import InvitationsService
+    from portal_access.models.accounts import Account
+    from portal_access.models.settings import SystemOptions
+
+# Who the Activity History names for what self-registration does to a contact.
+SELF_REGISTRATION_ACTOR = "self_registration"
+# Written on a contact item created here: the auto-invite stream consumer leaves it alone,
+# because this flow sends that contact's invitation itself (one email, not two).
+CREATED_VIA = "self_registration"
+
+INVOICE_SCOPE = "self_registration:invoice"
+EMAIL_SCOPE = "self_registration:email"
+
+OptionsSource = Callable[[], "SystemOptions"]
+
+
+def self_registered_contact_id(account_id: str, email: str) -> str:
+    """The id a contact created by self-registration gets: the same for the same account and
+    email, so two requests processed before the email index shows the first contact create it
+    once (the second write fails its `attribute_not_exists` and reuses the first)."""
+    digest = hashlib.sha256(f"{account_id}\x00{email_key(email)}".encode()).hexdigest()
+    return f"ct_{digest[:20]}"
+
+
+def proof_matches(message: SelfRegistrationMessage, invoice: InvoiceRecord) -> bool:
+    """Constant-time: the quick-pay code's hash against the invoice's, or the account number."""
+    if message.quick_pay_code_hash is not None:
+        return hmac.compare_digest(message.quick_pay_code_hash.encode(), invoice.quick_pay_code_hash.encode())
+    if message.account_number is not None:
+        return hmac.compare_digest(message.account_number.strip().upper().encode(), invoice.account_id.upper().encode())
+    return False
+
+
+class SelfRegistrationIntake:
+    """The public route's half: decides the answer, then queues the request."""
+
+    def __init__(
+        self,
+        *,
+        options: OptionsSource,
+        limits: RateLimitsTable,
+        rate: RateLimit,
+        queue: RequestQueue,
+        requests: PortalRequestsTable,
+    ) -> None:
+        self._options = options
+        self._limits = limits
+        self._rate = rate
+        self._queue = queue
+        self._requests = requests
+
+    def submit(self, data: SelfRegistrationCreate, *, source_ip: str) -> str:
+        """404 when the Request Login button is off, 429 past a rate limit; else the request id."""
+        if not self._options().enable_request_login_button:
+            raise NotFound("Request Login is not available")
+        request_id = new_sortable_id("sr")
+        received_at = utc_now()
+        email = email_key(data.email)
+        # The invoice's counter first: a flood against one invoice stops there without touching
+        # the email's (and the other way round a flood from one email still counts each invoice).
+        allowed = self._limits.hit(INVOICE_SCOPE, data.invoice_number, self._rate) and self._limits.hit(
+            EMAIL_SCOPE, email, self._rate
+        )
+        proof = "quick_pay_code" if data.quick_pay_code is not None else "account_number"
+        if not allowed:
+            self._requests.put_attempt(
+                SelfRegistrationAttempt(
+                    request_id=request_id,
+                    received_at=received_at,
+                    decided_at=received_at,
+                    source_ip=source_ip,
+                    invoice_number=data.invoice_number,
+                    email=email,
+                    contact_name=data.contact_name,
+                    proof=proof,
+                    outcome="rate_limited",
+                )
+            )
+            logger.info("self-registration rate limited", request_id=request_id)
+            raise RateLimited("too many requests for this invoice or email address: try again in an hour")
+        self._queue.send(
+            SelfRegistrationMessage(
+                request_id=request_id,
+                received_at=received_at,
+                source_ip=source_ip,
+                contact_name=data.contact_name,
+                email=email,
+                invoice_number=data.invoice_number,
+                quick_pay_code_hash=hash_code(data.quick_pay_code) if data.quick_pay_code is not None else None,
+                account_number=data.account_number,
+            )
+        )
+        logger.info("self-registration queued", request_id=request_id, proof=proof)
+        return request_id
+
+
+class SelfRegistrationService:
+    """The worker's half: verify, then invite (or remind), and record the attempt."""
+
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        *,
+        accounts: AccountsTable,
+        settings: SettingsTable,
+        contacts: ContactsTable,
+        activity_log: ActivityTable,
+        invitations: InvitationsService,
+        requests: PortalRequestsTable,
+    ) -> None:
+        self._client = client
+        self._accounts = accounts
+        self._settings = settings
+        self._contacts = contacts
+        self._activity = activity_log
+        self._invitations = invitations
+        self._requests = requests
+
+    def process(self, message: SelfRegistrationMessage) -> SelfRegistrationAttempt:
+        account = self._verify(message)
+        if isinstance(account, str):
+            return self._record(message, account)
+        found = self._contacts.find_by_email(message.email, account_id=account.account_id)
+        portal_user = next((c for c in found if c.portal_user), None)
+        if portal_user is not None:
+            reminded = self._invitations.send_login_reminder(portal_user, actor=SELF_REGISTRATION_ACTOR)
+            outcome: SelfRegistrationOutcome = "login_reminder_sent" if reminded else "email_failed"
+            return self._record(message, outcome, account_id=account.account_id, contact_id=portal_user.contact_id)
+        contact, created = self._contact_for(account.account_id, found, message)
+        if not created:
+            self._activity.put(self._entry(contact, message, created=False))
+        try:
+            record = self._invitations.send(contact, trigger="self_registration", actor=SELF_REGISTRATION_ACTOR)
+        except Conflict as error:
+            logger.info("self-registration not invited", request_id=message.request_id, reason=error.message)
+            return self._record(
+                message, "contact_portal_access_disabled", account_id=account.account_id, contact_id=contact.contact_id
+            )
+        outcome = "invited" if record.status == "sent" else "email_failed"
+        return self._record(message, outcome, account_id=account.account_id, contact_id=contact.contact_id)
+
+    def _verify(self, message: SelfRegistrationMessage) -> Account | SelfRegistrationOutcome:
+        """The verified account, or the outcome that says why not."""
+        invoice = self._accounts.get_invoice(message.invoice_number)
+        if invoice is None:
+            return "invoice_not_found"
+        if not proof_matches(message, invoice):
+            return "proof_mismatch"
+        account = self._accounts.get_account(invoice.account_id)
+        if account is None:
+            return "account_not_found"
+        if account.status != "active":
+            return "account_inactive"
+        account_class = self._settings.get_class(account.class_id)
+        if (
+            account_class is None
+            or not account_class.allow_invoice_verified_self_registration
+            or not account_class.enable_portal_access
+        ):
+            return "class_not_allowed"
+        return account
+
+    def _contact_for(
+        self, account_id: str, found: list[Contact], message: SelfRegistrationMessage
+    ) -> tuple[Contact, bool]:
+        """The account-level contact with that email (one with portal access on first), else a
+        new one; True when it was created here."""
+        candidates = [c for c in found if c.level == "account"]
+        existing = next((c for c in candidates if c.enable_portal_access), candidates[0] if candidates else None)
+        if existing is not None:
+            return existing, False
+        details = ContactDetails(name=message.contact_name, email=message.email, enable_portal_access=True)
+        contact = new_contact(account_id, details, level="account", site_id=None).model_copy(
+            update={"contact_id": self_registered_contact_id(account_id, message.email)}
+        )
+        try:
+            self._insert(contact, message)
+        except AlreadyExists:
+            existing = self._contacts.get(contact.contact_id)
+            if existing is not None and existing.email and email_key(existing.email) == message.email:
+                return existing, False
+            # That id's contact now has another email (staff changed it): a contact of its own.
+            contact = contact.model_copy(update={"contact_id": new_id("ct")})
+            self._insert(contact, message)
+        return contact, True
+
+    def _insert(self, contact: Contact, message: SelfRegistrationMessage) -> None:
+        created = activity(
+            contact.contact_id, SELF_REGISTRATION_ACTOR, "created", level="account", source="self_registration"
+        )
+        transact_write(
+            self._client,
+            [
+                self._accounts.account_exists_op(contact.account_id),
+                self._contacts.put_new_op(contact, created_via=CREATED_VIA),
+                self._activity.put_op(created),
+                self._activity.put_op(self._entry(contact, message, created=True)),
+            ],
+        )
+
+    @staticmethod
+    def _entry(contact: Contact, message: SelfRegistrationMessage, *, created: bool) -> ActivityEntry:
+        return activity(
+            contact.contact_id,
+            SELF_REGISTRATION_ACTOR,
+            "self_registered",
+            source="self_registration",
+            request_id=message.request_id,
+            invoice_number=message.invoice_number,
+            proof="quick_pay_code" if message.quick_pay_code_hash is not None else "account_number",
+            contact_created=created,
+        )
+
+    def _record(
+        self,
+        message: SelfRegistrationMessage,
+        outcome: SelfRegistrationOutcome,
+        *,
+        account_id: str | None = None,
+        contact_id: str | None = None,
+    ) -> SelfRegistrationAttempt:
+        attempt = SelfRegistrationAttempt(
+            request_id=message.request_id,
+            received_at=message.received_at,
+            decided_at=utc_now(),
+            source_ip=message.source_ip,
+            invoice_number=message.invoice_number,
+            email=message.email,
+            contact_name=message.contact_name,
+            proof="quick_pay_code" if message.quick_pay_code_hash is not None else "account_number",
+            outcome=outcome,
+            account_id=account_id,
+            contact_id=contact_id,
+        )
+        self._requests.put_attempt(attempt)
+        logger.info("self-registration decided", request_id=message.request_id, outcome=outcome)
+        return attempt
+
+
+class SelfRegistrationAttempts:
+    """What staff see: one UTC day's Request Login attempts with their outcomes, newest first."""
+
+    def __init__(self, requests: PortalRequestsTable) -> None:
+        self._requests = requests
+
+    def list(self, day: str, *, cursor: str | None, limit: int) -> tuple[list[SelfRegistrationAttempt], str | None]:
+        return self._requests.list_attempts(day, cursor=cursor, limit=limit)
