@@ -30,7 +30,7 @@ class Calls:
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
     recorded = Calls()
-    real = botocore.client.BaseClient._make_api_call
+    real = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
 
     def counting(self: Any, operation_name: str, api_params: Any) -> Any:
         recorded.made.append((self.meta.service_model.service_name, operation_name))
