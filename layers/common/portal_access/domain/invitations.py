@@ -48,9 +48,8 @@ if TYPE_CHECKING:
     from portal_access.dal.portal_logins import PortalLogin, PortalLogins
     from portal_access.email.sender import EmailSender
     from portal_access.models.accounts import Account
-    from portal_access.models.settings import EmailTemplate, SystemOptions
+    from portal_access.models.settings import AccountClass, EmailTemplate, SystemOptions
 
-DEFAULT_TTL_DAYS = 7
 KEEP_AFTER_EXPIRY = timedelta(days=30)  # then DynamoDB's TTL deletes the invitation
 CLAIM_LEASE = timedelta(seconds=60)  # longer than the accept function's timeout
 # The portal page that takes the token; the token rides in the fragment, which browsers never
@@ -205,8 +204,7 @@ class InvitationsService:
         account = self._accounts.get_account(contact.account_id)
         if account is None:
             raise NotFound(f"account {contact.account_id} not found")
-        account_class = self._settings.get_class(account.class_id)
-        if account_class is None or not account_class.enable_portal_access:
+        if self._portal_class(account) is None:
             raise Conflict(
                 f"portal access is disabled for account class {account.class_id}", field="enable_portal_access"
             )
@@ -233,8 +231,8 @@ class InvitationsService:
             return skipped("account not found")
         if account.status != "active":
             return skipped("account is not active")
-        account_class = self._settings.get_class(account.class_id)
-        if account_class is None or not account_class.enable_portal_access:
+        account_class = self._portal_class(account)
+        if account_class is None:
             return skipped("portal access disabled for the account class")
         if not account_class.auto_send_portal_invitation:
             return skipped("auto-send is off for the account class")
@@ -370,6 +368,11 @@ class InvitationsService:
             raise RuntimeError("this function was built without an email sender and policy")
         return self._sender, self._policy
 
+    def _portal_class(self, account: Account) -> AccountClass | None:
+        """The account's class when it has portal access switched on, else None."""
+        account_class = self._settings.get_class(account.class_id)
+        return account_class if account_class and account_class.enable_portal_access else None
+
     def _find_contact(self, contact_id: str) -> Contact | None:
         try:
             return self._contacts.get(contact_id)
@@ -442,21 +445,22 @@ class InvitationsService:
     def _accept_claimed(
         self, record: InvitationRecord, claim_id: str, password: str | None, access_token: str | None
     ) -> None:
-        if self._logins is None:
+        logins = self._logins
+        if logins is None:
             raise RuntimeError("this function was built without the portal login pool")
         contact = self._usable_contact(record)
-        login = self._logins.find_by_email(record.email)
+        login = logins.find_by_email(record.email)
         created = False
         if login is None:
-            login = self._logins.create(record.email, self._require_password(password))
+            login = logins.create(record.email, self._require_password(password))
             created = True
         elif not login.has_password:
-            self._logins.set_password(login, self._require_password(password))
+            logins.set_password(login, self._require_password(password))
         else:
             if not login.enabled:
                 # Re-inviting restores a login that was switched off; its password stays as it was.
-                self._logins.enable(login)
-            self._require_proof(login, access_token)
+                logins.enable(login)
+            self._require_proof(logins, login, access_token)
         self._link(contact, record, claim_id, login, created=created)
 
     def _usable_contact(self, record: InvitationRecord) -> Contact:
@@ -468,8 +472,7 @@ class InvitationsService:
         if not contact.enable_portal_access:
             raise Conflict("portal access is disabled for this contact: ask your account manager")
         account = self._accounts.get_account(contact.account_id)
-        account_class = self._settings.get_class(account.class_id) if account else None
-        if account_class is None or not account_class.enable_portal_access:
+        if account is None or self._portal_class(account) is None:
             raise Conflict("portal access is disabled for this account: ask your account manager")
         return contact
 
@@ -479,8 +482,8 @@ class InvitationsService:
             raise InvalidInput("password is required to set up your login", field="password")
         return password
 
-    def _require_proof(self, login: PortalLogin, access_token: str | None) -> None:
-        assert self._logins is not None
+    @staticmethod
+    def _require_proof(logins: PortalLogins, login: PortalLogin, access_token: str | None) -> None:
         if not access_token:
             raise SignInRequired(
                 "this email already has a portal login: sign in with it, then accept the invitation again"
@@ -488,7 +491,7 @@ class InvitationsService:
                 " your password is not changed",
                 field="Authorization",
             )
-        signed_in = self._logins.signed_in(access_token)
+        signed_in = logins.signed_in(access_token)
         if signed_in.login_id != login.login_id:
             raise Unauthenticated(
                 "you are signed in as another login: sign in with the invited email, then accept again",
