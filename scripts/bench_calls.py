@@ -1,0 +1,162 @@
+"""DynamoDB calls per route while the tables grow: every HTTP route of template.yaml driven with
+a valid request (scripts/bench_routes.py), every stream or queue consumer with a sample batch,
+at each table size in turn, in one moto world. Setup calls are not counted."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scripts.bench_budgets import Budget
+from scripts.bench_routes import BATCHES, RECIPES, BatchKind, prepare
+from scripts.bench_world import Call, World, dynamodb_calls, open_world
+
+CONSUMER_RECORDS = 2  # a sample batch for the per-size counts
+
+
+@dataclass
+class Measured:
+    """One request (or batch) at one table size."""
+
+    key: str  # route key or consumer logical id
+    function: str
+    items: int  # accounts + sites + contacts in the tables
+    calls: list[Call] = field(default_factory=list)
+    records: int = 1  # a batch's records; calls are per request for routes
+    status: int | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def dynamodb(self) -> list[str]:
+        return dynamodb_calls(self.calls)
+
+    def per_record(self, service: str) -> float:
+        return sum(1 for c in self.calls if c.service == service) / max(self.records, 1)
+
+
+def measure_route(world: World, key: str) -> Measured:
+    route = world.routes[key]
+    result = Measured(key=key, function=route.function, items=world.seeded.items)
+    loaded = world.functions[route.function]
+    if loaded.handler is None:
+        result.error = f"{route.function} does not load: {loaded.error}"
+        return result
+    recipe = RECIPES.get(key)
+    if recipe is None:
+        result.error = "no request recipe in scripts/bench_routes.py"
+        return result
+    try:
+        request = recipe(world)
+        event = world.event(route, request)
+        # A cold instance: nothing cached from the setup's requests (e.g. the system options).
+        function = world.reload(route.function)
+        with world.recorder.recording() as calls:
+            started = time.perf_counter()
+            response = function.invoke(event)
+            result.seconds = time.perf_counter() - started
+    except Exception as error:  # one broken route must not hide the others
+        result.error = f"{type(error).__name__}: {error}"
+        return result
+    result.calls = list(calls)
+    result.status = int(response["statusCode"])
+    if result.status != request.status:
+        body = str(response.get("body"))[:300]
+        result.error = f"answered {result.status}, wanted {request.status}: {body}"
+    return result
+
+
+def measure_consumer(world: World, kind: BatchKind, records: int = CONSUMER_RECORDS) -> Measured:
+    result = Measured(key=kind.key, function=kind.function, items=world.seeded.items, records=records)
+    if world.functions[kind.function].handler is None:
+        result.error = f"does not load: {world.functions[kind.function].error}"
+        return result
+    try:
+        batch = kind.make(world, records)
+        result.records = batch.records
+        loaded = world.reload(kind.function)
+        with world.recorder.recording() as calls:
+            started = time.perf_counter()
+            answer = loaded.invoke(batch.event)
+            result.seconds = time.perf_counter() - started
+    except Exception as error:
+        result.error = f"{type(error).__name__}: {error}"
+        return result
+    result.calls = list(calls)
+    failures = (answer or {}).get("batchItemFailures") if isinstance(answer, dict) else None
+    if failures:
+        result.error = f"{len(failures)} of {result.records} records failed"
+    elif result.records != records:
+        result.error = f"the batch has {result.records} records, wanted {records}"
+    return result
+
+
+def measure_all(world: World) -> dict[str, Measured]:
+    prepare(world)
+    results = {key: measure_route(world, key) for key in sorted(world.routes)}
+    for consumer in world.consumers:
+        kinds = [kind for kind in BATCHES if kind.function == consumer.function]
+        for kind in kinds:
+            results[kind.key] = measure_consumer(world, kind)
+        if not kinds:
+            missing = Measured(key=consumer.function, function=consumer.function, items=world.seeded.items)
+            missing.error = "no batch recipe in scripts/bench_routes.py"
+            results[consumer.function] = missing
+    return results
+
+
+def measure_sizes(
+    template: Mapping[str, Any], sizes: Sequence[int], *, progress: Callable[[str], None] = lambda _: None
+) -> dict[int, dict[str, Measured]]:
+    """{size: {route or consumer: Measured}}, sizes measured smallest first in one world."""
+    by_size: dict[int, dict[str, Measured]] = {}
+    with open_world(template) as world:
+        for size in sorted(sizes):
+            started = time.perf_counter()
+            world.grow(size)
+            progress(f"seeded {world.seeded.items} items in {time.perf_counter() - started:.1f}s")
+            started = time.perf_counter()
+            by_size[size] = measure_all(world)
+            progress(f"measured {len(by_size[size])} routes and consumers in {time.perf_counter() - started:.1f}s")
+    return by_size
+
+
+@dataclass
+class Verdict:
+    key: str
+    counts: dict[int, int]  # size -> DynamoDB calls (per record for consumers)
+    budget: Budget | None
+    problems: list[str]
+
+
+def judge(by_size: Mapping[int, Mapping[str, Measured]], budgets: Mapping[str, Budget]) -> dict[str, Verdict]:
+    """Per route: equal at every size, within budget, no Scan, answered as the recipe expects."""
+    verdicts: dict[str, Verdict] = {}
+    keys = sorted({key for results in by_size.values() for key in results})
+    for key in keys:
+        problems: list[str] = []
+        counts: dict[int, int] = {}
+        for size, results in sorted(by_size.items()):
+            measured = results.get(key)
+            if measured is None:
+                problems.append(f"not measured at {size} items")
+                continue
+            if measured.error:
+                problems.append(f"at {size} items: {measured.error}")
+                continue
+            calls = measured.dynamodb
+            counts[size] = -(-len(calls) // max(measured.records, 1))  # per record, rounded up
+            if "Scan" in calls:
+                problems.append(f"Scan at {size} items")
+        if len(set(counts.values())) > 1:
+            growth = ", ".join(f"{n} at {s}" for s, n in counts.items())
+            problems.append(f"DynamoDB calls grow with the tables: {growth}")
+        budget = budgets.get(key) or budgets.get(key.split(" (")[0])
+        if budget is None:
+            problems.append("no budget in docs/data-model.md")
+        elif counts and max(counts.values()) > budget.most:
+            problems.append(f"{max(counts.values())} DynamoDB calls, budget {budget.most}")
+        verdicts[key] = Verdict(key, counts, budget, problems)
+    return verdicts

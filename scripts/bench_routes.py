@@ -1,0 +1,444 @@
+"""One valid request per route of the template (and a sample batch per stream or queue consumer),
+with the setup each needs. Setup goes through the service's own routes and is not counted; only
+the request a recipe returns is.
+
+A route of template.yaml without a recipe here is reported (and fails the call-budget test):
+add one when you add a route.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+
+from scripts.bench_seed import HOT_CLASS_BODY, site_address
+from scripts.bench_world import REGION, Request, World
+from tests.support.events import load_event
+from tests.support.streams import stream_event
+
+Recipe = Callable[[World], Request]
+RECIPES: dict[str, Recipe] = {}
+
+TOKEN_IN_LINK = re.compile(r"#token=([A-Za-z0-9_.\-]+)")
+PASSWORD = "Correct-Horse-9"  # noqa: S105 - the new login's password in moto
+BUILT_IN_INVITE = "Portal Invite (All Divisions)"
+SAVED_TEMPLATES = ("Bench Invite", "Bench Address Found")
+TEMPLATE_BODY = {
+    "subject": "Portal access for {{account_name}}",
+    "html": '<p>Hello {{contact_name}}, <a href="{{invite_link}}">set up your login</a> by {{expires_at}}.</p>',
+    "text": "Hello {{contact_name}}, set up your login: {{invite_link}} (by {{expires_at}})",
+}
+SYSTEM_OPTIONS: dict[str, Any] = {
+    "customer_portal_url": "https://portal.example.com/",
+    "enable_request_login_button": True,
+    "enable_account_request_via_address": True,
+    "enable_payment_as_guest": True,
+    "display_login_terms": True,
+    "login_message_html": "<p>Welcome to the portal</p>",
+    "login_terms_html": "<p>Terms</p>",
+    "login_logo_url": "https://portal.example.com/logo.png",
+    # Staff-saved templates (not built in): the most reads a route that names them makes.
+    "invite_email_template": SAVED_TEMPLATES[0],
+    "account_request_address_found_template": SAVED_TEMPLATES[1],
+}
+
+
+def recipe(key: str) -> Callable[[Recipe], Recipe]:
+    def register(function: Recipe) -> Recipe:
+        RECIPES[key] = function
+        return function
+
+    return register
+
+
+def prepare(world: World) -> None:
+    """What every size shares, once: staff-saved templates, system options with the portal's
+    public features on (self-registration, requests by address)."""
+    if world.state.get("prepared"):
+        return
+    for name in SAVED_TEMPLATES:
+        request = Request(params={"name": quote(name, safe="")}, body=TEMPLATE_BODY)
+        world.call("PUT /admin/email-templates/{name}", request)
+    world.call("PUT /admin/system-options/customer-portal", Request(body=SYSTEM_OPTIONS))
+    world.state["prepared"] = True
+
+
+# Helpers
+
+
+def hot(world: World) -> dict[str, str]:
+    return {"account_id": world.HOT_ACCOUNT}
+
+
+def fresh_contact(world: World, **fields: Any) -> dict[str, Any]:
+    """A contact on the hot account, with an email of its own, created through the staff API."""
+    body = {"level": "account", "name": "Bench Contact", "email": f"{world.unique('c')}@bench.example.com", **fields}
+    request = Request(params=hot(world), body=body, status=201)
+    return dict(world.call("POST /admin/accounts/{account_id}/contacts", request).body)
+
+
+def send_invitation(world: World, contact_id: str) -> None:
+    world.call("POST /admin/contacts/{contact_id}/invitations", Request(params={"contact_id": contact_id}, status=202))
+
+
+def latest_token(email: str) -> str:
+    """The invitation link moto's SES delivered to `email` last."""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    for message in reversed(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages):
+        if email in message.destinations.get("ToAddresses", []):
+            match = TOKEN_IN_LINK.search(message.body)
+            if match:
+                return match.group(1)
+    raise AssertionError(f"no invitation email to {email}")
+
+
+# Staff API: classes, options, templates
+
+
+@recipe("POST /admin/account-classes")
+def create_class(world: World) -> Request:
+    return Request(body={"class_id": world.unique("CL"), **HOT_CLASS_BODY}, status=201)
+
+
+@recipe("PUT /admin/account-classes/{class_id}")
+def replace_class(world: World) -> Request:
+    return Request(params={"class_id": world.HOT_CLASS}, body=HOT_CLASS_BODY)
+
+
+@recipe("GET /admin/account-classes/{class_id}")
+def get_class(world: World) -> Request:
+    return Request(params={"class_id": world.HOT_CLASS})
+
+
+@recipe("GET /admin/system-options/customer-portal")
+def get_options(world: World) -> Request:
+    return Request()
+
+
+@recipe("PUT /admin/system-options/customer-portal")
+def replace_options(world: World) -> Request:
+    return Request(body=SYSTEM_OPTIONS)
+
+
+@recipe("GET /admin/email-templates")
+def list_templates(world: World) -> Request:
+    return Request()
+
+
+@recipe("GET /admin/email-templates/{name}")
+def get_template(world: World) -> Request:
+    return Request(params={"name": quote(BUILT_IN_INVITE, safe="")})
+
+
+@recipe("PUT /admin/email-templates/{name}")
+def put_template(world: World) -> Request:
+    return Request(params={"name": quote(SAVED_TEMPLATES[0], safe="")}, body=TEMPLATE_BODY)
+
+
+# Staff API: accounts, sites, invoices
+
+
+@recipe("POST /admin/accounts")
+def create_account(world: World) -> Request:
+    contacts = [{"name": f"First Contact {n}", "email": f"{world.unique('n')}@bench.example.com"} for n in range(2)]
+    body = {
+        "account_id": world.unique("NA"),
+        "name": "New Account",
+        "class_id": world.HOT_CLASS,
+        "invoice_delivery": "email",
+        "contacts": contacts,
+    }
+    return Request(body=body, status=201)
+
+
+@recipe("GET /admin/accounts/{account_id}")
+def get_account(world: World) -> Request:
+    return Request(params=hot(world))
+
+
+@recipe("POST /admin/accounts/{account_id}/sites")
+def add_site(world: World) -> Request:
+    body = {
+        "site_id": world.unique("S"),
+        "name": "Reno Gym Southtown",
+        "address": {"line1": "60 E Broadway", "city": "Bloomington", "state": "MN", "postal_code": "55425-5510"},
+        "status": "active",
+    }
+    return Request(params=hot(world), body=body, status=201)
+
+
+@recipe("GET /admin/accounts/{account_id}/sites")
+def list_sites(world: World) -> Request:
+    return Request(params=hot(world), query={"search": "pheasant"})
+
+
+@recipe("POST /admin/invoices")
+def record_invoice(world: World) -> Request:
+    body = {
+        "invoice_number": world.unique("INV"),
+        "account_id": world.HOT_ACCOUNT,
+        "quick_pay_code": "QP-49418",
+        "amount": "125.40",
+        "invoice_date": "2026-11-01",
+    }
+    return Request(body=body, status=201)
+
+
+# Staff API: contacts
+
+
+@recipe("POST /admin/accounts/{account_id}/contacts")
+def create_contact(world: World) -> Request:
+    body = {
+        "level": "site",
+        "site_id": world.seeded.hot_sites[0],
+        "name": "Chiro Front Desk",
+        "email": f"{world.unique('d')}@bench.example.com",
+    }
+    return Request(params=hot(world), body=body, status=201)
+
+
+@recipe("GET /admin/accounts/{account_id}/contacts")
+def contacts_grid(world: World) -> Request:
+    return Request(params=hot(world))
+
+
+@recipe("GET /admin/contacts/{contact_id}")
+def get_contact(world: World) -> Request:
+    return Request(params={"contact_id": world.seeded.hot_contacts[0]})
+
+
+@recipe("PATCH /admin/contacts/{contact_id}")
+def edit_contact(world: World) -> Request:
+    contact = fresh_contact(world)
+    return Request(
+        params={"contact_id": contact["contact_id"]},
+        headers={"If-Match": str(contact["version"])},
+        body={"title": "Facilities Manager", "phone_1": "(763) 555-0101"},
+    )
+
+
+@recipe("DELETE /admin/contacts/{contact_id}")
+def unlink_contact(world: World) -> Request:
+    return Request(params={"contact_id": fresh_contact(world)["contact_id"]}, status=204)
+
+
+@recipe("GET /admin/contacts/{contact_id}/portal-access")
+def get_access(world: World) -> Request:
+    return Request(params={"contact_id": world.seeded.hot_contacts[0]})
+
+
+@recipe("PUT /admin/contacts/{contact_id}/portal-access")
+def set_access(world: World) -> Request:
+    contact = fresh_contact(world)
+    body = {"all_sites": False, "site_ids": world.seeded.hot_sites[:3]}
+    return Request(params={"contact_id": contact["contact_id"]}, body=body)
+
+
+@recipe("GET /admin/contacts/{contact_id}/activity")
+def contact_activity(world: World) -> Request:
+    return Request(params={"contact_id": fresh_contact(world)["contact_id"]})
+
+
+# Invitations
+
+
+@recipe("POST /admin/contacts/{contact_id}/invitations")
+def send_invite(world: World) -> Request:
+    # A resend: the earlier, unused invitation is revoked in the same transaction.
+    contact = fresh_contact(world)
+    send_invitation(world, contact["contact_id"])
+    return Request(params={"contact_id": contact["contact_id"]}, status=202)
+
+
+@recipe("GET /admin/contacts/{contact_id}/invitations")
+def list_invites(world: World) -> Request:
+    contact = fresh_contact(world)
+    send_invitation(world, contact["contact_id"])
+    return Request(params={"contact_id": contact["contact_id"]})
+
+
+@recipe("POST /portal/invitations/accept")
+def accept_invite(world: World) -> Request:
+    contact = fresh_contact(world)
+    send_invitation(world, contact["contact_id"])
+    return Request(body={"token": latest_token(contact["email"]), "password": PASSWORD})
+
+
+# The login page (public) and what staff read back
+
+
+def fresh_invoice(world: World) -> dict[str, str]:
+    """An invoice of the hot account of its own (the public route rate-limits per invoice)."""
+    body = {
+        "invoice_number": world.unique("INV"),
+        "account_id": world.HOT_ACCOUNT,
+        "quick_pay_code": "QP7K2M9X",
+        "amount": "125.50",
+        "invoice_date": "2026-11-01",
+    }
+    world.call("POST /admin/invoices", Request(body=body, status=201))
+    return body
+
+
+def self_registration_body(world: World) -> dict[str, str]:
+    invoice = fresh_invoice(world)
+    return {
+        "invoice_number": invoice["invoice_number"],
+        "quick_pay_code": invoice["quick_pay_code"],
+        "contact_name": "Pat Requester",
+        "email": f"{world.unique('r')}@bench.example.com",
+    }
+
+
+def access_request_body(world: World) -> dict[str, Any]:
+    # The hot account's first site: exactly one site has that address.
+    return {
+        "address": site_address(0),
+        "contact_name": "Sam Neighbour",
+        "email": f"{world.unique('a')}@bench.example.com",
+    }
+
+
+@recipe("GET /portal/login-config")
+def login_config(world: World) -> Request:
+    return Request()
+
+
+@recipe("POST /portal/self-registrations")
+def request_login(world: World) -> Request:
+    return Request(body=self_registration_body(world), status=202)
+
+
+@recipe("POST /portal/access-requests")
+def request_access(world: World) -> Request:
+    return Request(body=access_request_body(world), status=202)
+
+
+@recipe("GET /admin/access-requests")
+def list_access_requests(world: World) -> Request:
+    return Request()
+
+
+@recipe("GET /admin/self-registrations")
+def list_self_registrations(world: World) -> Request:
+    return Request()
+
+
+# Stream and queue consumers: a batch of `records`, made as the event source would deliver it
+
+
+@dataclass
+class Batch:
+    event: dict[str, Any]
+    records: int
+
+
+BatchRecipe = Callable[[World, int], Batch]
+
+
+@dataclass(frozen=True)
+class BatchKind:
+    function: str  # logical id
+    variant: str  # "" when the function has one kind of record
+    make: BatchRecipe
+
+    @property
+    def key(self) -> str:
+        return f"{self.function} ({self.variant})" if self.variant else self.function
+
+
+BATCHES: list[BatchKind] = []
+
+
+def batch_recipe(logical_id: str, variant: str = "") -> Callable[[BatchRecipe], BatchRecipe]:
+    def register(function: BatchRecipe) -> BatchRecipe:
+        BATCHES.append(BatchKind(logical_id, variant, function))
+        return function
+
+    return register
+
+
+def stored_images(world: World, contact_ids: list[str]) -> list[dict[str, Any]]:
+    table = world.table("ContactsTable")
+    return [dict(world.client.get_item(TableName=table, Key={"contact_id": {"S": c}})["Item"]) for c in contact_ids]
+
+
+@batch_recipe("AutoInviteFunction")
+def contacts_inserted(world: World, records: int) -> Batch:
+    """`records` contacts inserted on the hot account (active, class auto-sends), as the stream
+    delivers them: each gets its invitation."""
+    ids = [fresh_contact(world)["contact_id"] for _ in range(records)]
+    return Batch(stream_event(stored_images(world, ids)), records)
+
+
+def drain(url: str) -> None:
+    """Delete what waits on the queue (what measured routes enqueued; PurgeQueue is once a minute)."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def queued(world: World, queue_logical_id: str, produce: Callable[[], None], records: int) -> Batch:
+    """What `produce` (the public routes) put on the queue, received as the event source mapping
+    receives it and shaped like events/self_registration_queue_batch.json."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = world.resolver.physical[queue_logical_id]
+    drain(url)
+    for _ in range(records):
+        produce()
+    messages: list[dict[str, Any]] = []
+    while len(messages) < records:
+        received = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"], MessageAttributeNames=["All"]
+        ).get("Messages", [])
+        if not received:
+            break
+        messages.extend(dict(m) for m in received)
+    sample = load_event("self_registration_queue_batch.json")["Records"][0]
+    event_records = []
+    for message in messages:
+        record = copy.deepcopy(sample)
+        record.update(
+            messageId=message["MessageId"],
+            receiptHandle=message["ReceiptHandle"],
+            body=message["Body"],
+            md5OfBody=message["MD5OfBody"],
+            attributes=dict(message.get("Attributes", {})),
+            messageAttributes={
+                name: {"stringValue": value["StringValue"], "dataType": value["DataType"]}
+                for name, value in message.get("MessageAttributes", {}).items()
+            },
+        )
+        event_records.append(record)
+    return Batch({"Records": event_records}, len(event_records))
+
+
+@batch_recipe("SelfRegistrationWorkerFunction", "self-registration")
+def self_registrations_queued(world: World, records: int) -> Batch:
+    """Request Login attempts that verify: a new contact is created and invited."""
+
+    def produce() -> None:
+        body = self_registration_body(world)
+        world.call("POST /portal/self-registrations", Request(body=body, status=202))
+
+    return queued(world, "SelfRegistrationQueue", produce, records)
+
+
+@batch_recipe("SelfRegistrationWorkerFunction", "access request")
+def access_requests_queued(world: World, records: int) -> Batch:
+    """Requests by an address that matches a site: recorded for staff, acknowledged by email."""
+
+    def produce() -> None:
+        world.call("POST /portal/access-requests", Request(body=access_request_body(world), status=202))
+
+    return queued(world, "SelfRegistrationQueue", produce, records)

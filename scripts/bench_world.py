@@ -1,0 +1,385 @@
+"""An in-process AWS (moto) made from template.yaml, with every function of the template loaded
+as at a cold start, a recorder of every AWS call the functions make, and filler data to grow
+the tables. Shared by `make bench` and tests/integration/test_call_budget.py.
+
+The recorder is a botocore `before-call` handler on boto3's default session, registered before
+the functions are imported: every client a function builds at its cold start inherits it, so
+each API call (not each retry) is one recorded call, with its service and operation name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from moto import mock_aws
+
+from local.functions import Handler, environment, handler_of, import_function_module
+from local.provision import create_tables
+from local.template import FunctionSpec, Resolver, function_spec, parameter_defaults, resources_of_type
+from scripts.bench_budgets import route_key
+from scripts.bench_moto import fast_transactions
+from tests.support.events import STAFF_CLAIMS, http_event
+from tests.support.lambda_context import FakeLambdaContext
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+PREFIX = "bench"
+PORTAL_LOGIN = "bench-portal-login-0001"
+PORTAL_CLAIMS: dict[str, Any] = {"sub": PORTAL_LOGIN, "username": PORTAL_LOGIN, "token_use": "access"}
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_DEV": "false",
+    "POWERTOOLS_LOG_LEVEL": "ERROR",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+}
+
+
+# Calls
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    service: str  # botocore service name: dynamodb, sesv2, cognito-idp, sqs
+    operation: str  # GetItem, Query, TransactWriteItems, SendEmail, ...
+
+
+class CallRecorder:
+    """Records the API calls made while `recording()` is open; nothing otherwise."""
+
+    def __init__(self) -> None:
+        self._calls: list[Call] | None = None
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        if self._calls is not None:
+            self._calls.append(Call(model.service_model.service_name, model.name))
+
+    @contextmanager
+    def recording(self) -> Iterator[list[Call]]:
+        calls: list[Call] = []
+        self._calls = calls
+        try:
+            yield calls
+        finally:
+            self._calls = None
+
+
+def dynamodb_calls(calls: list[Call]) -> list[str]:
+    return [c.operation for c in calls if c.service == "dynamodb"]
+
+
+# The template's routes and event consumers
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str
+    path: str  # as the template writes it: /admin/accounts/{account_id}
+    function: str  # logical id
+    authorizer: str  # StaffAuthorizer, PortalAuthorizer, NONE
+
+    @property
+    def key(self) -> str:
+        return route_key(self.method, self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class Consumer:
+    """A function fed by a stream or a queue rather than by the HTTP API."""
+
+    function: str
+    event_type: str  # DynamoDB, SQS, ...
+    source: Any  # the event's Stream / Queue property as the template writes it
+
+
+def http_routes(template: Mapping[str, Any]) -> list[Route]:
+    apis = resources_of_type(template, "AWS::Serverless::HttpApi")
+    default = "NONE"
+    if apis:
+        default = next(iter(apis.values()))["Properties"].get("Auth", {}).get("DefaultAuthorizer", "NONE")
+    routes = []
+    for logical_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
+        for event in resource["Properties"].get("Events", {}).values():
+            if event.get("Type") != "HttpApi":
+                continue
+            properties = event["Properties"]
+            authorizer = properties.get("Auth", {}).get("Authorizer", default)
+            routes.append(Route(properties["Method"].upper(), properties["Path"], logical_id, authorizer))
+    return sorted(routes, key=lambda r: (r.function, r.path, r.method))
+
+
+def consumers(template: Mapping[str, Any]) -> list[Consumer]:
+    found = []
+    for logical_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
+        for event in resource["Properties"].get("Events", {}).values():
+            kind = event.get("Type", "")
+            if kind in {"HttpApi", "Api"}:
+                continue
+            properties = event.get("Properties", {})
+            found.append(Consumer(logical_id, kind, properties.get("Stream") or properties.get("Queue")))
+    return sorted(found, key=lambda c: c.function)
+
+
+# HTTP
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Request:
+    """One valid request to a route; `status` is the success the contract names."""
+
+    params: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    query: dict[str, str] | None = None
+    headers: dict[str, str] | None = None
+    status: int = 200
+    claims: dict[str, Any] | None = None  # None: what the route's authorizer puts there
+    source_ip: str | None = None  # None: a new one per request (public routes rate-limit by IP)
+
+
+def decode(result: Mapping[str, Any]) -> HttpResponse:
+    raw = result.get("body") or ""
+    return HttpResponse(
+        status=int(result["statusCode"]),
+        headers={k.lower(): v for k, v in (result.get("headers") or {}).items()},
+        body=json.loads(raw) if raw else None,
+    )
+
+
+# Functions
+
+
+@dataclass
+class LoadedFunction:
+    spec: FunctionSpec
+    module: ModuleType | None
+    handler: Handler | None
+    error: str | None = None
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        if self.handler is None:
+            raise RuntimeError(f"{self.spec.logical_id} did not load: {self.error}")
+        with environment(self.spec.environment):
+            return self.handler(event, FakeLambdaContext(function_name=self.spec.logical_id))
+
+
+# The world
+
+
+@dataclass
+class Seeded:
+    """What the fillers put in the tables so far (accounts + sites + contacts = items)."""
+
+    accounts: int = 0
+    sites: int = 0
+    contacts: int = 0
+    hot_sites: list[str] = field(default_factory=list)
+    hot_contacts: list[str] = field(default_factory=list)
+    next_filler: int = 0
+
+    @property
+    def items(self) -> int:
+        return self.accounts + self.sites + self.contacts
+
+
+class World:
+    """Everything `open_world` made; `grow(n)` fills the tables up to n items."""
+
+    HOT_ACCOUNT = "49418"
+    HOT_CLASS = "COMM"
+
+    def __init__(self, template: Mapping[str, Any], resolver: Resolver, recorder: CallRecorder) -> None:
+        self.template = template
+        self.resolver = resolver
+        self.recorder = recorder
+        self.client: DynamoDBClient = boto3.client("dynamodb", region_name=REGION)
+        self.functions: dict[str, LoadedFunction] = {}
+        self.routes = {r.key: r for r in http_routes(template)}
+        self.consumers = consumers(template)
+        self.seeded = Seeded()
+        self.state: dict[str, Any] = {}  # what recipes keep between calls
+        self._counter = 0
+
+    # names
+
+    def table(self, logical_id: str) -> str:
+        return self.resolver.physical[logical_id]
+
+    def unique(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter:05d}"
+
+    def new_ip(self) -> str:
+        self._counter += 1
+        return f"198.18.{self._counter // 250 % 250}.{self._counter % 250 + 1}"
+
+    # invoking
+
+    def function(self, logical_id: str) -> LoadedFunction:
+        return self.functions[logical_id]
+
+    def reload(self, logical_id: str) -> LoadedFunction:
+        """A new cold start of the function: its module, clients and caches built again."""
+        self.functions[logical_id] = load(self.template, logical_id, self.resolver)
+        return self.functions[logical_id]
+
+    def event(self, route: Route, request: Request) -> dict[str, Any]:
+        path = route.path
+        for name, value in request.params.items():
+            path = path.replace("{" + name + "}", value)
+        claims = request.claims
+        if claims is None:
+            claims = {"StaffAuthorizer": STAFF_CLAIMS, "PortalAuthorizer": PORTAL_CLAIMS}.get(route.authorizer)
+        source_ip = request.source_ip or self.new_ip()
+        event = http_event(
+            route.method,
+            path,
+            body=request.body,
+            claims=claims,
+            headers=request.headers,
+            query=request.query,
+            source_ip=source_ip,
+        )
+        event["routeKey"] = route.key
+        event["requestContext"]["routeKey"] = route.key
+        event["pathParameters"] = dict(request.params) or None
+        return event
+
+    def invoke(self, route: Route, request: Request) -> HttpResponse:
+        return decode(self.function(route.function).invoke(self.event(route, request)))
+
+    def call(self, key: str, request: Request) -> HttpResponse:
+        """A request that must succeed (setup for a measured one): raises otherwise."""
+        response = self.invoke(self.routes[key], request)
+        if response.status != request.status:
+            raise AssertionError(f"setup {key} -> {response.status} (wanted {request.status}): {response.body}")
+        return response
+
+    # seeding
+
+    def grow(self, items: int) -> None:
+        """Fill the tables up to `items` accounts + sites + contacts (batch_write_item, 25 at a time).
+
+        Filler accounts come with 3 sites and 6 contacts each (a third of them linked to portal
+        logins); the hot account 49418, which the measured requests read, grows too: a site per
+        200 items and a contact per 100, so its lists are longer than a page at 100 thousand.
+        """
+        from scripts.bench_seed import seed_to
+
+        seed_to(self, items)
+
+
+@contextmanager
+def open_world(template: Mapping[str, Any]) -> Iterator[World]:
+    """moto for the block, with the template's resources, SES, the call recorder and every function."""
+    with ExitStack() as stack:
+        stack.enter_context(environment(FAKE_CREDENTIALS))
+        stack.enter_context(environment({name: "" for name in ("AWS_ENDPOINT_URL",) if name in os.environ}))
+        stack.enter_context(mock_aws())
+        stack.enter_context(fast_transactions())
+        boto3.setup_default_session(region_name=REGION)
+        recorder = CallRecorder()
+        session = boto3.DEFAULT_SESSION
+        assert session is not None
+        session.events.register("before-call", recorder, unique_id="bench-call-recorder")
+        resolver = provision(template)
+        world = World(template, resolver, recorder)
+        for logical_id in resources_of_type(template, "AWS::Serverless::Function"):
+            world.functions[logical_id] = load(template, logical_id, resolver)
+        try:
+            yield world
+        finally:
+            session.events.unregister("before-call", unique_id="bench-call-recorder")
+            boto3.DEFAULT_SESSION = None
+
+
+def provision(template: Mapping[str, Any]) -> Resolver:
+    """Tables (from the template's schema), queues, user pools and their clients, SES identity."""
+    resolver = Resolver(parameters=parameter_defaults(template))
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    for logical_id, name in create_tables(dynamodb, template, prefix=PREFIX).items():
+        resolver.physical[logical_id] = name
+        description = dynamodb.describe_table(TableName=name)["Table"]
+        resolver.attributes[(logical_id, "Arn")] = description["TableArn"]
+        if "LatestStreamArn" in description:
+            resolver.attributes[(logical_id, "StreamArn")] = description["LatestStreamArn"]
+    sqs = boto3.client("sqs", region_name=REGION)
+    for logical_id in resources_of_type(template, "AWS::SQS::Queue"):
+        url = sqs.create_queue(QueueName=f"{PREFIX}-{logical_id}")["QueueUrl"]
+        resolver.physical[logical_id] = url
+        resolver.attributes[(logical_id, "QueueName")] = f"{PREFIX}-{logical_id}"
+        resolver.attributes[(logical_id, "QueueUrl")] = url
+        resolver.attributes[(logical_id, "Arn")] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{PREFIX}-{logical_id}"
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool_properties = ("Policies", "UsernameAttributes", "AutoVerifiedAttributes", "AdminCreateUserConfig")
+    for logical_id, resource in resources_of_type(template, "AWS::Cognito::UserPool").items():
+        properties = resource.get("Properties", {})
+        kwargs = {k: properties[k] for k in pool_properties if k in properties}
+        pool = cognito.create_user_pool(PoolName=f"{PREFIX}-{logical_id}", **kwargs)["UserPool"]
+        resolver.physical[logical_id] = pool["Id"]
+        resolver.attributes[(logical_id, "Arn")] = pool["Arn"]
+        resolver.attributes[(logical_id, "ProviderURL")] = f"https://cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
+    for logical_id, resource in resources_of_type(template, "AWS::Cognito::UserPoolClient").items():
+        properties = resource.get("Properties", {})
+        pool_ref = properties.get("UserPoolId", {}).get("Ref", "")
+        if pool_ref not in resolver.physical:
+            continue
+        created = cognito.create_user_pool_client(
+            UserPoolId=resolver.physical[pool_ref],
+            ClientName=f"{PREFIX}-{logical_id}",
+            ExplicitAuthFlows=properties.get("ExplicitAuthFlows", []),
+        )
+        resolver.physical[logical_id] = created["UserPoolClient"]["ClientId"]
+    for logical_id in template.get("Resources", {}):
+        resolver.physical.setdefault(logical_id, f"{PREFIX}-{logical_id}")
+        for attribute in ("Arn", "StreamArn", "QueueName", "QueueUrl", "ProviderURL"):
+            resolver.attributes.setdefault((logical_id, attribute), f"arn:aws:{PREFIX}:::{logical_id}/{attribute}")
+    sender = resolver.parameters.get("SesFromAddress")
+    if sender:
+        boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=sender)
+    return resolver
+
+
+def load(template: Mapping[str, Any], logical_id: str, resolver: Resolver) -> LoadedFunction:
+    """One function as at a cold start; a function that does not import yet is reported, not fatal."""
+    spec = function_spec(template, logical_id, resolver)
+    # Quiet: the bench prints a table on stdout, where Powertools writes its logs.
+    spec = replace(spec, environment={**spec.environment, "POWERTOOLS_LOG_LEVEL": "ERROR"})
+    try:
+        module = import_function_module(spec, module_prefix=f"{PREFIX}_")
+        return LoadedFunction(spec, module, handler_of(spec, module))
+    except Exception as error:  # a function being written by someone else
+        return LoadedFunction(spec, None, None, error=f"{type(error).__name__}: {error}")
+
+
+def batch_write(client: DynamoDBClient, table_name: str, items: list[dict[str, Any]]) -> None:
+    """Put items 25 at a time, retrying what moto (or DynamoDB) hands back unprocessed."""
+    for start in range(0, len(items), 25):
+        requests: list[WriteRequestTypeDef] = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+        pending: Mapping[str, Any] = {table_name: requests}
+        while pending:
+            pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+
+
+Recipe = Callable[[World], Request]
