@@ -333,6 +333,20 @@ def list_self_registrations(world: World) -> Request:
     return Request()
 
 
+# Signed-in portal routes: the bench's portal login (an all-sites contact on the hot account,
+# site-level contacts on two more accounts)
+
+
+@recipe("GET /portal/me")
+def portal_me(world: World) -> Request:
+    return Request()
+
+
+@recipe("GET /portal/accounts/{account_id}/sites/{site_id}")
+def portal_site(world: World) -> Request:
+    return Request(params={"account_id": world.HOT_ACCOUNT, "site_id": world.seeded.hot_sites[1]})
+
+
 # Stream and queue consumers: a batch of `records`, made as the event source would deliver it
 
 
