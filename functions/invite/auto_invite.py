@@ -65,6 +65,10 @@ def record_handler(record: DynamoDBStreamRecordModel) -> None:
     if not contact.email:
         logger.info("stream record skipped: contact has no email", contact_id=contact.contact_id)
         return
+    if isinstance(image, dict) and image.get("created_via"):
+        # Its creator (self-registration) sends its invitation itself: one email, not two.
+        logger.info("stream record skipped: invited by its creator", contact_id=contact.contact_id)
+        return
     outcome = invite_once(inserted={"contact_id": contact.contact_id})
     metrics.add_metric(
         name=_METRIC_BY_OUTCOME.get(outcome["outcome"], "AutoInvitesSkipped"), unit=MetricUnit.Count, value=1

@@ -22,7 +22,8 @@ from portal_access.observability import logger, metrics, tracer
 from portal_access.settings import PortalRequestsAdminSettings
 
 settings = PortalRequestsAdminSettings.from_env()
-requests = PortalRequestsTable(create_client(), settings.portal_requests_table)
+client = create_client()
+requests = PortalRequestsTable(client, settings.portal_requests_table)
 pending_access_requests = PendingAccessRequests(requests)
 attempts = SelfRegistrationAttempts(requests)
 

@@ -42,3 +42,6 @@ class CachedSystemOptions:
     def __call__(self) -> SystemOptions:
         value = self._provider.get(_NAME, max_age=self._max_age)
         return SystemOptions.model_validate(value)
+
+    def clear(self) -> None:
+        self._provider.clear_cache()  # type: ignore[no-untyped-call]
