@@ -1,17 +1,27 @@
 """Create what template.yaml declares in an AWS endpoint (moto): tables with keys, indexes,
-streams and TTL, and queues. Used by the local stack and by the tests, so both share the
-template's schema."""
+streams and TTL, queues, Cognito user pools and app clients, SES identities and templates.
+Used by the local stack and by the tests, so both share the template's schema."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from local.template import create_table_request, resources_of_type, table_names, ttl_attribute
+from local.template import (
+    Resolver,
+    create_table_request,
+    evaluate_conditions,
+    resources_of_type,
+    table_names,
+    ttl_attribute,
+)
 
 if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
 
@@ -58,3 +68,182 @@ def create_queues(client: SQSClient, template: Mapping[str, Any], prefix: str) -
         arn = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         created[logical_id] = (url, arn)
     return created
+
+
+# ---------------------------------------------------------------- the whole template
+
+# Resource types the local stack does not need to create: functions are hosted in-process, the
+# HTTP API is the gateway, roles and log groups have no local meaning. Anything else that is
+# neither created nor listed here is reported at startup as not emulated.
+_HOSTED_OR_INERT = {
+    "AWS::Serverless::Function",
+    "AWS::Serverless::HttpApi",
+    "AWS::Serverless::LayerVersion",
+    "AWS::Lambda::LayerVersion",
+    "AWS::Lambda::Permission",
+    "AWS::Lambda::EventSourceMapping",
+    "AWS::IAM::Role",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::Logs::LogGroup",
+    "AWS::CloudWatch::Alarm",
+    "AWS::CloudWatch::Dashboard",
+}
+_CREATED = {
+    "AWS::DynamoDB::Table",
+    "AWS::SQS::Queue",
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::SES::EmailIdentity",
+    "AWS::SES::Template",
+}
+# CloudFormation's AWS::Cognito::UserPool properties that CreateUserPool names otherwise or lacks.
+_POOL_RENAMES = {"UserPoolName": "PoolName"}
+_POOL_NOT_IN_API = {"EnabledMfas", "UserPoolTier", "WebAuthnRelyingPartyID", "WebAuthnUserVerification"}
+_LOCALLY_UNSUPPORTED_POOL = {"LambdaConfig", "EmailConfiguration", "SmsConfiguration"}
+
+
+@dataclass
+class Provisioned:
+    """What was created, by logical id, and a resolver that knows all of it."""
+
+    resolver: Resolver
+    tables: dict[str, str] = field(default_factory=dict)
+    queues: dict[str, str] = field(default_factory=dict)
+    user_pools: dict[str, str] = field(default_factory=dict)
+    user_pool_clients: dict[str, str] = field(default_factory=dict)
+    email_identities: list[str] = field(default_factory=list)
+    not_emulated: dict[str, str] = field(default_factory=dict)
+
+
+def user_pool_request(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """CreateUserPool arguments for a resolved AWS::Cognito::UserPool's properties."""
+    request = {
+        _POOL_RENAMES.get(name, name): value
+        for name, value in properties.items()
+        if name not in _POOL_NOT_IN_API | _LOCALLY_UNSUPPORTED_POOL
+    }
+    if "UsernameConfiguration" in request:
+        request["UsernameConfiguration"] = {
+            "CaseSensitive": str(request["UsernameConfiguration"].get("CaseSensitive", True)).lower() == "true"
+        }
+    return request
+
+
+def create_user_pools(
+    client: CognitoIdentityProviderClient, template: Mapping[str, Any], resolver: Resolver
+) -> dict[str, str]:
+    """Every AWS::Cognito::UserPool, then every AWS::Cognito::UserPoolClient (which `!Ref` a
+    pool); records pool ids and client ids in the resolver. Returns logical id -> id for both."""
+    created: dict[str, str] = {}
+    for logical_id, resource in resources_of_type(template, "AWS::Cognito::UserPool").items():
+        properties = resolver.resolve(resource.get("Properties") or {})
+        pool = client.create_user_pool(**user_pool_request(properties))["UserPool"]
+        if "SOFTWARE_TOKEN_MFA" in (properties.get("EnabledMfas") or []):
+            client.set_user_pool_mfa_config(
+                UserPoolId=pool["Id"],
+                SoftwareTokenMfaConfiguration={"Enabled": True},
+                MfaConfiguration=properties.get("MfaConfiguration", "OPTIONAL"),
+            )
+        created[logical_id] = pool["Id"]
+        resolver.physical[logical_id] = pool["Id"]
+        resolver.attributes[(logical_id, "Arn")] = pool["Arn"]
+        resolver.attributes[(logical_id, "UserPoolId")] = pool["Id"]
+        provider = f"cognito-idp.{resolver.pseudo['AWS::Region']}.amazonaws.com/{pool['Id']}"
+        resolver.attributes[(logical_id, "ProviderName")] = provider
+        resolver.attributes[(logical_id, "ProviderURL")] = f"https://{provider}"
+    for logical_id, resource in resources_of_type(template, "AWS::Cognito::UserPoolClient").items():
+        properties = resolver.resolve(resource.get("Properties") or {})
+        app_client = client.create_user_pool_client(**properties)["UserPoolClient"]
+        created[logical_id] = app_client["ClientId"]
+        resolver.physical[logical_id] = app_client["ClientId"]
+        resolver.attributes[(logical_id, "ClientId")] = app_client["ClientId"]
+        if app_client.get("ClientSecret"):
+            resolver.attributes[(logical_id, "ClientSecret")] = app_client["ClientSecret"]
+    return created
+
+
+def create_email_identities(
+    client: SESV2Client, template: Mapping[str, Any], resolver: Resolver, addresses: Sequence[str] = ()
+) -> list[str]:
+    """Every AWS::SES::EmailIdentity and AWS::SES::Template, and `addresses` (the parameters that
+    name a sender), verified: moto verifies an identity as soon as it exists."""
+    identities = list(addresses)
+    for logical_id, resource in resources_of_type(template, "AWS::SES::EmailIdentity").items():
+        identity = str(resolver.resolve(resource["Properties"]["EmailIdentity"]))
+        identities.append(identity)
+        resolver.physical[logical_id] = identity
+    for identity in dict.fromkeys(identities):
+        client.create_email_identity(EmailIdentity=identity)
+    for logical_id, resource in resources_of_type(template, "AWS::SES::Template").items():
+        content = resolver.resolve(resource["Properties"]["Template"])
+        name = content.get("TemplateName") or logical_id
+        client.create_email_template(
+            TemplateName=name,
+            TemplateContent={
+                "Subject": content.get("SubjectPart", ""),
+                "Html": content.get("HtmlPart", ""),
+                "Text": content.get("TextPart", ""),
+            },
+        )
+        resolver.physical[logical_id] = name
+    return list(dict.fromkeys(identities))
+
+
+def provision(
+    template: Mapping[str, Any],
+    *,
+    dynamodb: DynamoDBClient,
+    sqs: SQSClient,
+    cognito: CognitoIdentityProviderClient,
+    sesv2: SESV2Client,
+    prefix: str,
+    parameters: Mapping[str, str],
+    sender_parameters: Sequence[str] = (),
+    region: str = "us-east-1",
+) -> Provisioned:
+    """Create everything the template declares that the local stack emulates, by resource type,
+    and resolve the rest to placeholders, so a template change shows up with no other edit."""
+    resolver = Resolver(parameters=dict(parameters))
+    resolver.pseudo["AWS::Region"] = region
+    resolver.pseudo["AWS::StackName"] = prefix
+    evaluate_conditions(template, resolver)
+    done = Provisioned(resolver=resolver)
+    account = resolver.pseudo["AWS::AccountId"]
+    for logical_id, resource in template.get("Resources", {}).items():
+        kind = str(resource.get("Type"))
+        name = f"{prefix}-{logical_id}"
+        resolver.physical[logical_id] = name
+        resolver.attributes[(logical_id, "Arn")] = f"arn:aws:{_service_of(kind)}:{region}:{account}:{name}"
+        if kind == "AWS::Serverless::Function":
+            resolver.attributes[(logical_id, "Arn")] = f"arn:aws:lambda:{region}:{account}:function:{name}"
+        if kind == "AWS::Serverless::HttpApi":
+            resolver.physical[logical_id] = "local"
+        if kind not in _CREATED | _HOSTED_OR_INERT:
+            done.not_emulated[logical_id] = kind
+
+    done.tables = create_tables(dynamodb, template, prefix)
+    for logical_id, name in done.tables.items():
+        table = dynamodb.describe_table(TableName=name)["Table"]
+        resolver.physical[logical_id] = name
+        resolver.attributes[(logical_id, "Arn")] = table["TableArn"]
+        if table.get("LatestStreamArn"):
+            resolver.attributes[(logical_id, "StreamArn")] = table["LatestStreamArn"]
+    for logical_id, (url, arn) in create_queues(sqs, template, prefix).items():
+        done.queues[logical_id] = url
+        resolver.physical[logical_id] = url  # `!Ref` of a queue is its URL
+        resolver.attributes[(logical_id, "Arn")] = arn
+        resolver.attributes[(logical_id, "QueueName")] = arn.rsplit(":", 1)[1]
+        resolver.attributes[(logical_id, "QueueUrl")] = url
+    created = create_user_pools(cognito, template, resolver)
+    pools = resources_of_type(template, "AWS::Cognito::UserPool")
+    done.user_pools = {k: v for k, v in created.items() if k in pools}
+    done.user_pool_clients = {k: v for k, v in created.items() if k not in pools}
+    senders = [parameters[name] for name in sender_parameters if parameters.get(name)]
+    done.email_identities = create_email_identities(sesv2, template, resolver, senders)
+    return done
+
+
+def _service_of(resource_type: str) -> str:
+    parts = resource_type.split("::")
+    return parts[1].lower() if len(parts) > 1 else "local"

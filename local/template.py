@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "template.yaml"
 
 _SCALAR_FUNCTIONS = {"Ref": "Ref", "Condition": "Condition"}
+_LOGICAL = {"Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Condition"}
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -104,7 +105,25 @@ class Resolver:
             if key == "Fn::Select":
                 index, values = arg
                 return self.resolve(values)[int(index)]
+            if key == "Fn::Split":
+                separator, text = arg
+                return str(self.resolve(text)).split(separator)
+            if key in _LOGICAL:
+                return self._logical(key, arg)
         return {k: self.resolve(v) for k, v in value.items()}
+
+    def _logical(self, key: str, arg: Any) -> bool:
+        """Condition functions: Fn::Equals, Fn::Not, Fn::And, Fn::Or and a named Condition."""
+        if key == "Fn::Equals":
+            left, right = arg
+            return str(self.resolve(left)) == str(self.resolve(right))
+        if key == "Fn::Not":
+            return not self.resolve(arg[0])
+        if key == "Fn::And":
+            return all(self.resolve(v) for v in arg)
+        if key == "Fn::Or":
+            return any(self.resolve(v) for v in arg)
+        return self.conditions[arg]
 
     def _sub(self, arg: Any) -> str:
         text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
@@ -119,6 +138,23 @@ class Resolver:
             return self.ref(name)
 
         return re.sub(r"\$\{([^}!]+)\}", replace, text)
+
+
+def evaluate_conditions(template: Mapping[str, Any], resolver: Resolver) -> dict[str, bool]:
+    """The template's Conditions, evaluated with the resolver's parameters (in dependency order)."""
+    pending = dict(template.get("Conditions", {}))
+    while pending:
+        progressed = False
+        for name, expression in list(pending.items()):
+            try:
+                resolver.conditions[name] = bool(resolver.resolve(expression))
+            except KeyError:
+                continue
+            del pending[name]
+            progressed = True
+        if not progressed:
+            raise KeyError(f"conditions that cannot be evaluated: {sorted(pending)}")
+    return resolver.conditions
 
 
 def parameter_defaults(template: Mapping[str, Any]) -> dict[str, str]:
@@ -166,6 +202,7 @@ class FunctionSpec:
     environment: dict[str, str]
     events: dict[str, dict[str, Any]]
     timeout: int
+    memory_size: int = 128
 
 
 def function_spec(template: Mapping[str, Any], logical_id: str, resolver: Resolver) -> FunctionSpec:
@@ -182,4 +219,5 @@ def function_spec(template: Mapping[str, Any], logical_id: str, resolver: Resolv
         environment={name: str(resolver.resolve(value)) for name, value in variables.items()},
         events=properties.get("Events", {}),
         timeout=int(properties.get("Timeout", globals_.get("Timeout", 3))),
+        memory_size=int(properties.get("MemorySize", globals_.get("MemorySize", 128))),
     )

@@ -1,0 +1,332 @@
+"""`python -m local` (what `make dev` runs): the whole service on this machine.
+
+moto in server mode, in this process, is the AWS of the embedded default; everything
+template.yaml declares is provisioned in it; every function is hosted in-process; the HTTP API
+is served on 127.0.0.1 (PORT, or --port); the template's stream and queue event sources are
+polled into their functions; demo data is seeded through the staff API; stack.json says how to
+reach it all. Ctrl-C or SIGTERM stops everything."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from local.template import ROOT, load_template, parameter_defaults, resources_of_type
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from local.provision import Provisioned
+
+log = logging.getLogger("local")
+
+REGION = "us-east-1"
+PREFIX = "local"
+DEFAULT_PORT = 3000
+# Template parameters that name an email sender: verified as SES identities.
+SENDER_PARAMETERS = ("SesFromAddress",)
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", DEFAULT_PORT)),
+        help=f"port of the HTTP API on 127.0.0.1 (default: $PORT or {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local")),
+        help="where stack.json is written (default: $LOCAL_STATE_DIR or .local/)",
+    )
+    parser.add_argument("--no-seed", action="store_true", help="start empty: no demo data, no staff login")
+    return parser.parse_args(argv)
+
+
+class _Deferred:
+    """The socket is bound first (a busy port fails at once); the app comes when it is ready."""
+
+    def __init__(self) -> None:
+        self.app: WSGIApplication | None = None
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if self.app is None:
+            start_response("503 Service Unavailable", [("content-type", "application/json")])
+            return [b'{"error":{"code":"starting","message":"the local stack is starting"}}']
+        return self.app(environ, start_response)
+
+
+def bind(port: int, app: WSGIApplication) -> BaseWSGIServer | None:
+    try:
+        return make_server("127.0.0.1", port, app, threaded=True)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"error: port {port} on 127.0.0.1 is already in use (another `make dev`?).\n"
+            f"Stop what uses it, or choose another port: `PORT=3001 make dev` "
+            f"(or `python -m local --port 3001`).",
+            file=sys.stderr,
+        )
+        return None
+
+
+def use_moto_environment(endpoint: str) -> None:
+    """Every boto3 client made in this process (the functions' included) talks to moto."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        os.environ.pop(name, None)
+    os.environ.update(FAKE_CREDENTIALS)
+    os.environ.update(AWS_ENDPOINT_URL=endpoint, AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION)
+    # No X-Ray daemon, and EMF metrics would flood the console; a developer may turn them back on.
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
+
+@dataclass
+class Running:
+    stop: threading.Event
+    threads: list[threading.Thread]
+    stoppers: list[Callable[[], None]]
+
+    def start(self, name: str, target: Callable[[threading.Event], None]) -> None:
+        thread = threading.Thread(target=target, args=(self.stop,), name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        for stopper in reversed(self.stoppers):
+            try:
+                stopper()
+            except Exception:
+                log.exception("while stopping")
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr
+    )
+    log.setLevel(logging.INFO)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's and the gateway's request lines
+    # Powertools warns on every invocation that adds no metric; locally metrics are off anyway.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    started = time.monotonic()
+    running = Running(stop=threading.Event(), threads=[], stoppers=[])
+    ready = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        running.stop.set()
+        if not ready.is_set():
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    deferred = _Deferred()
+    server = bind(args.port, deferred)
+    if server is None:
+        return 2
+    stack_json = args.state_dir / "stack.json"
+    try:
+        running.start("gateway", lambda _stop: server.serve_forever(poll_interval=0.2))
+        running.stoppers.append(server.shutdown)
+        api_url = f"http://127.0.0.1:{server.server_port}"
+        facts = start_stack(api_url, deferred, running, seed_data=not args.no_seed)
+        from local import stack_file
+
+        stack_file.write(stack_json, facts)
+        running.stoppers.append(lambda: stack_json.unlink(missing_ok=True))
+        ready.set()
+        print(welcome(facts, stack_json, time.monotonic() - started), flush=True)
+        while not running.stop.wait(0.5):
+            pass
+        log.info("stopping")
+    except KeyboardInterrupt:
+        log.info("stopped while starting")
+    finally:
+        stopping = time.monotonic()
+        running.shutdown()
+        log.info("stopped in %.1f s", time.monotonic() - stopping)
+    return 0
+
+
+def start_stack(api_url: str, deferred: _Deferred, running: Running, *, seed_data: bool) -> dict[str, Any]:
+    """moto, provisioning, functions, gateway app, event sources, seed: returns stack.json."""
+    # Imported here: boto3 and the functions must see the moto environment first.
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    from local.outbox import Outbox, SesRecorder
+
+    recorder_holder: list[SesRecorder] = []
+
+    class LocalMotoServer(ThreadedMotoServer):
+        """moto's threaded server with the outbox's recorder in front of its WSGI app."""
+
+        def _server_entry(self) -> None:
+            from moto.moto_server.werkzeug_app import (
+                DomainDispatcherApplication,
+                MotoRequestHandler,
+                create_backend_app,
+            )
+
+            recorder = SesRecorder(DomainDispatcherApplication(create_backend_app))
+            recorder_holder.append(recorder)
+            self._server = make_server(
+                self._ip_address, self._port, recorder, threaded=True, request_handler=MotoRequestHandler
+            )
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    moto = LocalMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    running.stoppers.append(moto.stop)
+    host, port = moto.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    use_moto_environment(endpoint)
+
+    import boto3
+
+    from local.authorizer import JwksCache
+    from local.event_sources import QueuePoller, StreamPoller, event_sources
+    from local.gateway import Gateway, authorizers_of, routes_of
+    from local.pages import local_pages
+    from local.provision import provision
+    from local.runtime import FunctionHost
+    from local.template import function_spec
+
+    template = load_template()
+    parameters = parameter_defaults(template)
+    done = provision(
+        template,
+        dynamodb=boto3.client("dynamodb"),
+        sqs=boto3.client("sqs"),
+        cognito=boto3.client("cognito-idp"),
+        sesv2=boto3.client("sesv2"),
+        prefix=PREFIX,
+        parameters=parameters,
+        sender_parameters=SENDER_PARAMETERS,
+        region=REGION,
+    )
+    for logical_id, kind in done.not_emulated.items():
+        log.warning("%s (%s) is not emulated locally", logical_id, kind)
+
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    host_ = FunctionHost(
+        {f: function_spec(template, f, done.resolver) for f in functions}, prefix=PREFIX, region=REGION
+    )
+    host_.load_all()
+
+    outbox = Outbox(recorder_holder[0], region=REGION)
+    gateway = Gateway(
+        routes_of(template),
+        authorizers_of(template, done.resolver),
+        JwksCache(cognito_endpoint=endpoint),
+        host_.invoke,
+        local_pages=local_pages(outbox),
+    )
+    deferred.app = gateway
+
+    streams, sqs = boto3.client("dynamodbstreams"), boto3.client("sqs")
+    for source in event_sources(template, done.resolver):
+        poller: StreamPoller | QueuePoller
+        if source.kind == "DynamoDB":
+            poller = StreamPoller(source, host_.invoke, streams, sqs, function_arn=host_.arn_of(source.function_id))
+        else:
+            poller = QueuePoller(source, host_.invoke, sqs)
+        running.start(f"{source.function_id}.{source.event_id}", poller.run)
+
+    outputs = {name: str(done.resolver.resolve(o["Value"])) for name, o in template.get("Outputs", {}).items()}
+    from local import stack_file
+
+    facts: dict[str, Any] = {
+        **stack_file.from_outputs(outputs),
+        "api_url": api_url,
+        "outbox_url": f"{api_url}/_local/outbox",
+        "region": REGION,
+        "cognito_endpoint_url": endpoint,
+        "aws_endpoint_url": endpoint,
+        "ses_from_address": parameters.get("SesFromAddress"),
+        "tables": done.tables,
+        "queues": done.queues,
+        "routes": len(gateway.routes),
+        "event_sources": [f"{s.function_id}.{s.event_id}" for s in event_sources(template, done.resolver)],
+        "outputs": outputs | {"ApiUrl": api_url},
+        "pid": os.getpid(),
+        "staff_username": None,
+        "staff_password": None,
+    }
+    if seed_data:
+        facts.update(seed_stack(facts, done, api_url))
+    return facts
+
+
+def seed_stack(facts: dict[str, Any], done: Provisioned, api_url: str) -> dict[str, Any]:
+    import boto3
+
+    from local.seed import create_staff_login, seed, sign_in
+
+    cognito = boto3.client("cognito-idp")
+    login = create_staff_login(cognito, facts["staff_user_pool_id"])
+    token = sign_in(cognito, facts["staff_client_id"], login.username, login.password)
+    demo = seed(api_url, token, portal_url=f"{api_url}/_local/portal", from_address=done.email_identities[0])
+    return {
+        "staff_username": login.username,
+        "staff_password": login.password,
+        "staff_access_token": token,
+        "demo": demo,
+    }
+
+
+def welcome(facts: dict[str, Any], stack_json: Path, seconds: float) -> str:
+    try:
+        shown = stack_json.relative_to(Path.cwd())
+    except ValueError:
+        shown = stack_json
+    token_from_file = f'$(python3 -c \'import json;print(json.load(open("{shown}"))["staff_access_token"])\')'
+    lines = [
+        "",
+        f"Portal access service running locally (ready in {seconds:.1f} s). Ctrl-C stops it.",
+        f"  HTTP API      {facts['api_url']}   ({facts['routes']} routes, JWT authorizers enforced)",
+        f"  outbox        {facts['outbox_url']}",
+        f"  AWS (moto)    {facts['aws_endpoint_url']}   region {facts['region']}, any credentials",
+        f"  staff pool    {facts['staff_user_pool_id']}   client {facts['staff_client_id']}",
+        f"  portal pool   {facts['portal_user_pool_id']}   client {facts['portal_client_id']}",
+    ]
+    if facts.get("staff_username"):
+        lines.append(f"  staff login   {facts['staff_username']} / {facts['staff_password']}")
+        lines.append("  demo data     accounts 21638 The Mill, 49418 Renovation Gym; invoice 1004217")
+    lines += [f"  stack.json    {shown}", "", "Try:", f"  curl -s {facts['api_url']}/portal/login-config"]
+    if facts.get("staff_access_token"):
+        lines.append(
+            f'  curl -s {facts["api_url"]}/admin/accounts/49418/sites -H "Authorization: Bearer {token_from_file}"'
+        )
+    lines.append(f"  curl -s {facts['outbox_url']}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

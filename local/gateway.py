@@ -1,0 +1,345 @@
+"""The HTTP API, emulated: every `Type: HttpApi` event of every AWS::Serverless::Function becomes
+a route; a request is matched as API Gateway does (most specific route first), checked by the
+route's JWT authorizer, turned into the payload format 2.0 event and handed to the function.
+The function's answer is turned back into HTTP the way API Gateway reads it.
+
+Route table, matching, event and response conversion are pure; `Gateway` is the WSGI app."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from werkzeug.wrappers import Request, Response
+
+from local.authorizer import JwksCache, JwtAuthorizer, Unauthorized, bearer_token, gateway_claims, verify_jwt
+from local.template import Resolver, resources_of_type
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+log = logging.getLogger("local.gateway")
+
+IMPLICIT_API = "ServerlessHttpApi"  # SAM's API for HttpApi events that name no ApiId
+LOCAL_PREFIX = "/_local/"
+_TEXT_TYPES = re.compile(
+    r"^(text/|application/(json|.*\+json|xml|.*\+xml|javascript|x-www-form-urlencoded|graphql))", re.IGNORECASE
+)
+
+
+class FunctionFailed(Exception):
+    """The function raised (or answered something Lambda cannot return)."""
+
+
+@dataclass(frozen=True)
+class Route:
+    api_id: str
+    method: str  # an HTTP method or ANY
+    path: str  # "/admin/contacts/{contact_id}", "/files/{proxy+}" or "$default"
+    function_id: str
+    authorizer: str | None  # None: public (NONE, or no default authorizer)
+    scopes: tuple[str, ...] = ()
+
+    @property
+    def route_key(self) -> str:
+        return "$default" if self.path == "$default" else f"{self.method} {self.path}"
+
+    @property
+    def _segments(self) -> list[str]:
+        return [s for s in self.path.split("/") if s]
+
+    def specificity(self) -> tuple[int, int, int, int]:
+        """Sort key: literal paths before parameters, parameters before greedy, ANY last."""
+        segments = self._segments
+        greedy = any(s.endswith("+}") for s in segments)
+        literals = sum(1 for s in segments if not s.startswith("{"))
+        return (self.path == "$default", greedy, -literals, self.method == "ANY")
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        if self.method not in ("ANY", method):
+            return None
+        if self.path == "$default":
+            return {}
+        pattern = ""
+        for segment in self._segments:
+            if segment.startswith("{") and segment.endswith("+}"):
+                pattern += f"/(?P<{_group(segment[1:-2])}>.+)"
+            elif segment.startswith("{") and segment.endswith("}"):
+                pattern += f"/(?P<{_group(segment[1:-1])}>[^/]+)"
+            else:
+                pattern += "/" + re.escape(segment)
+        found = re.fullmatch(pattern or "/", path)
+        if found is None:
+            return None
+        names = [s.strip("{}+") for s in self._segments if s.startswith("{")]
+        return {name: found.group(_group(name)) for name in names}
+
+
+def _group(name: str) -> str:
+    return "p_" + re.sub(r"\W", "_", name)
+
+
+def routes_of(template: Mapping[str, Any]) -> list[Route]:
+    """Every HttpApi event of every function, most specific first."""
+    apis = resources_of_type(template, "AWS::Serverless::HttpApi")
+    routes = []
+    for function_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
+        for event in (resource["Properties"].get("Events") or {}).values():
+            if event.get("Type") != "HttpApi":
+                continue
+            properties = event.get("Properties") or {}
+            api_ref = properties.get("ApiId")
+            api_id = api_ref["Ref"] if isinstance(api_ref, dict) and "Ref" in api_ref else IMPLICIT_API
+            api_auth = (apis.get(api_id, {}).get("Properties") or {}).get("Auth") or {}
+            route_auth = properties.get("Auth") or {}
+            authorizer = route_auth.get("Authorizer", api_auth.get("DefaultAuthorizer"))
+            method = str(properties.get("Method", "ANY")).upper()
+            routes.append(
+                Route(
+                    api_id=api_id,
+                    method="ANY" if method in ("ANY", "X-AMAZON-APIGATEWAY-ANY-METHOD") else method,
+                    path=str(properties.get("Path", "$default")),
+                    function_id=function_id,
+                    authorizer=None if authorizer in (None, "NONE") else str(authorizer),
+                    scopes=tuple(route_auth.get("AuthorizationScopes") or ()),
+                )
+            )
+    return sorted(routes, key=Route.specificity)
+
+
+def authorizers_of(template: Mapping[str, Any], resolver: Resolver) -> dict[tuple[str, str], JwtAuthorizer]:
+    """(api logical id, authorizer name) -> its resolved JWT configuration."""
+    found = {}
+    for api_id, resource in resources_of_type(template, "AWS::Serverless::HttpApi").items():
+        auth = (resource.get("Properties") or {}).get("Auth") or {}
+        for name, config in (auth.get("Authorizers") or {}).items():
+            jwt_config = resolver.resolve(config.get("JwtConfiguration") or {})
+            if not jwt_config:
+                log.warning("authorizer %s.%s is not a JWT authorizer: not emulated, routes refuse", api_id, name)
+                continue
+            found[(api_id, name)] = JwtAuthorizer(
+                name=name, issuer=str(jwt_config["issuer"]), audience=tuple(jwt_config.get("audience") or ())
+            )
+    return found
+
+
+def match_route(routes: Sequence[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    for route in routes:
+        params = route.match(method, path)
+        if params is not None:
+            return route, params
+    return None
+
+
+# ---------------------------------------------------------------- payload format 2.0
+
+
+@dataclass(frozen=True)
+class IncomingRequest:
+    method: str
+    raw_path: str
+    raw_query: str
+    headers: Sequence[tuple[str, str]]
+    body: bytes
+    source_ip: str
+
+
+def build_event(
+    request: IncomingRequest,
+    route: Route,
+    path_parameters: Mapping[str, str],
+    *,
+    claims: Mapping[str, str] | None,
+    request_id: str,
+    api_id: str = "local",
+    now: float | None = None,
+) -> dict[str, Any]:
+    """The API Gateway HTTP API payload 2.0 event for one request."""
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in request.headers:
+        key = name.lower()
+        if key == "cookie":
+            cookies.extend(c.strip() for c in value.split(";") if c.strip())
+            continue
+        headers[key] = f"{headers[key]},{value}" if key in headers else value
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(request.raw_query, keep_blank_values=True):
+        query[name] = f"{query[name]},{value}" if name in query else value
+    moment = now if now is not None else time.time()
+    host = headers.get("host", "127.0.0.1")
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route.route_key,
+        "rawPath": request.raw_path,
+        "rawQueryString": request.raw_query,
+        "headers": headers,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": api_id,
+            "domainName": host,
+            "domainPrefix": host.split(".")[0],
+            "http": {
+                "method": request.method,
+                "path": request.raw_path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": request.source_ip,
+                "userAgent": headers.get("user-agent", ""),
+            },
+            "requestId": request_id,
+            "routeKey": route.route_key,
+            "stage": "$default",
+            "time": datetime.fromtimestamp(moment, UTC).strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(moment * 1000),
+        },
+        "isBase64Encoded": False,
+    }
+    if cookies:
+        event["cookies"] = cookies
+    if query:
+        event["queryStringParameters"] = query
+    if path_parameters:
+        event["pathParameters"] = dict(path_parameters)
+    if claims is not None:
+        scope = claims.get("scope")
+        event["requestContext"]["authorizer"] = {
+            "jwt": {"claims": dict(claims), "scopes": scope.split() if route.scopes and scope else None}
+        }
+    if request.body:
+        if _TEXT_TYPES.match(headers.get("content-type", "")):
+            event["body"] = request.body.decode("utf-8", errors="replace")
+        else:
+            event["body"] = base64.b64encode(request.body).decode("ascii")
+            event["isBase64Encoded"] = True
+    return event
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def http_answer(result: Any) -> HttpAnswer:
+    """API Gateway's reading of a payload 2.0 answer: a `statusCode` object, or else any JSON
+    value as a 200 `application/json` body."""
+    if not (isinstance(result, Mapping) and "statusCode" in result):
+        return HttpAnswer(200, [("content-type", "application/json")], json.dumps(result).encode())
+    headers = [(str(k), str(v)) for k, v in (result.get("headers") or {}).items()]
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers.extend((str(name), str(v)) for v in values)
+    headers.extend(("set-cookie", str(c)) for c in result.get("cookies") or [])
+    raw = result.get("body")
+    if raw is None:
+        body = b""
+    elif result.get("isBase64Encoded"):
+        body = base64.b64decode(str(raw))
+    else:
+        body = (raw if isinstance(raw, str) else json.dumps(raw)).encode()
+    return HttpAnswer(int(result["statusCode"]), headers, body)
+
+
+def error_answer(status: int, code: str, message: str, *, request_id: str, **extra: Any) -> HttpAnswer:
+    """An answer the gateway itself gives, in the contract's error body."""
+    error = {"code": code, "message": message, **extra}
+    return HttpAnswer(status, [("content-type", "application/json")], json.dumps({"error": error}).encode())
+
+
+UNAUTHORIZED = HttpAnswer(401, [("content-type", "application/json")], b'{"message":"Unauthorized"}')
+
+
+# ---------------------------------------------------------------- WSGI
+
+
+LocalHandler = Callable[[Request], Response]
+
+
+class Gateway:
+    """The WSGI app: local pages under /_local/, else the template's routes."""
+
+    def __init__(
+        self,
+        routes: Sequence[Route],
+        authorizers: Mapping[tuple[str, str], JwtAuthorizer],
+        keys: JwksCache,
+        invoke: Callable[[str, dict[str, Any]], Any],
+        *,
+        local_pages: Mapping[tuple[str, str], LocalHandler] | None = None,
+    ) -> None:
+        self.routes = list(routes)
+        self._authorizers = authorizers
+        self._keys = keys
+        self._invoke = invoke
+        self._local = dict(local_pages or {})
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        request_id = str(uuid.uuid4())
+        started = time.monotonic()
+        if request.path.startswith(LOCAL_PREFIX):
+            handler = self._local.get((request.method, request.path))
+            local = handler(request) if handler else None
+            if local is not None:
+                return local(environ, start_response)
+        answer, function_id = self.handle(request, request_id)
+        log.info(
+            "%s %s -> %d %s(%.0f ms)",
+            request.method,
+            request.full_path.rstrip("?"),
+            answer.status,
+            f"{function_id} " if function_id else "",
+            (time.monotonic() - started) * 1000,
+        )
+        response = Response(answer.body, status=answer.status)
+        response.headers.clear()
+        for name, value in answer.headers:
+            response.headers.add(name, value)
+        response.headers["apigw-requestid"] = request_id
+        return response(environ, start_response)
+
+    def handle(self, request: Request, request_id: str) -> tuple[HttpAnswer, str | None]:
+        raw_path = request.environ.get("RAW_URI", request.path).split("?", 1)[0] or request.path
+        found = match_route(self.routes, request.method, raw_path)
+        if found is None:
+            message = f"no route for {request.method} {raw_path}"
+            return error_answer(404, "not_found", message, request_id=request_id), None
+        route, params = found
+        claims: dict[str, str] | None = None
+        if route.authorizer is not None:
+            try:
+                claims = self._authorize(route, request.headers.get("Authorization"))
+            except Unauthorized as refusal:
+                log.info("401 %s: %s", route.route_key, refusal)
+                return UNAUTHORIZED, None
+        incoming = IncomingRequest(
+            method=request.method,
+            raw_path=raw_path,
+            raw_query=request.query_string.decode("latin-1"),
+            headers=list(request.headers.items()),
+            body=request.get_data(),
+            source_ip=request.remote_addr or "127.0.0.1",
+        )
+        event = build_event(incoming, route, params, claims=claims, request_id=request_id)
+        try:
+            return http_answer(self._invoke(route.function_id, event)), route.function_id
+        except FunctionFailed as failure:
+            message = f"Internal Server Error: {route.function_id} failed ({failure}); request id {request_id}"
+            return error_answer(500, "internal_error", message, request_id=request_id), route.function_id
+
+    def _authorize(self, route: Route, header: str | None) -> dict[str, str]:
+        authorizer = self._authorizers.get((route.api_id, route.authorizer or ""))
+        if authorizer is None:
+            raise Unauthorized(f"authorizer {route.authorizer} is not configured")
+        token = bearer_token(header)
+        claims = verify_jwt(token, self._keys.keys_for(authorizer.issuer), authorizer, required_scopes=route.scopes)
+        return gateway_claims(claims)
