@@ -58,8 +58,12 @@ def matches(pattern: Mapping[str, Any], data: Any) -> bool:
             continue
         value = data[key] if isinstance(data, Mapping) and key in data else _MISSING
         if isinstance(rule, Mapping):
-            # Nested object: a leaf under an absent or non-object field is absent.
-            if not matches(rule, value if isinstance(value, Mapping) else {}):
+            # Nested object: a leaf under an absent or non-object field is absent; an array of
+            # objects matches when one of its objects does.
+            if isinstance(value, list):
+                if not any(matches(rule, element) for element in value if isinstance(element, Mapping)):
+                    return False
+            elif not matches(rule, value if isinstance(value, Mapping) else {}):
                 return False
         elif isinstance(rule, list):
             if not any(_leaf_matches(matcher, value) for matcher in rule):

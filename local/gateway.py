@@ -251,7 +251,7 @@ def http_answer(result: Any) -> HttpAnswer:
 
 def error_answer(status: int, code: str, message: str, *, request_id: str, **extra: Any) -> HttpAnswer:
     """An answer the gateway itself gives, in the contract's error body."""
-    error = {"code": code, "message": message, **extra}
+    error = {"code": code, "message": message, "request_id": request_id, **extra}
     return HttpAnswer(status, [("content-type", "application/json")], json.dumps({"error": error}).encode())
 
 
