@@ -15,6 +15,7 @@ from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import create_client
+from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.account_classes import AccountClasses
 from portal_access.domain.accounts import AccountsService
@@ -57,7 +58,9 @@ settings_table = SettingsTable(client, settings.settings_table)
 contacts_table = ContactsTable(client, settings.contacts_table)
 activity_table = ActivityTable(client, settings.activity_table)
 
-contacts = ContactsService(client, contacts_table, accounts_table, activity_table)
+portal_logins = PortalLogins(create_cognito_client(), settings.portal_user_pool_id)
+
+contacts = ContactsService(client, contacts_table, accounts_table, activity_table, logins=portal_logins)
 accounts = AccountsService(client, accounts_table, settings_table, contacts)
 account_classes = AccountClasses(settings_table)
 email_templates = EmailTemplates(settings_table)

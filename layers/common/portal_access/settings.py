@@ -24,6 +24,16 @@ class ContactsApiSettings(FunctionSettings):
     settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
     contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
     activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
+    # Disabling or unlinking a login's last enabled contact disables the login in this pool.
+    portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID", min_length=1)
+
+
+class PortalApiSettings(FunctionSettings):
+    """The signed-in portal routes: what a login may see (reads only)."""
+
+    accounts_table: str = Field(alias="ACCOUNTS_TABLE_NAME")
+    settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
+    contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
 
 
 class InvitationTablesSettings(FunctionSettings):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from portal_access.dal import keys
-from portal_access.dal.dynamodb import Item, TransactOp, deserialize, query_page, serialize
+from portal_access.dal.dynamodb import Item, TransactOp, batch_get, deserialize, query_page, serialize
 from portal_access.errors import AlreadyExists, DomainError, InvalidInput, NotFound
 from portal_access.models.accounts import Account, Invoice, Site
 
@@ -75,6 +75,24 @@ class AccountsTable:
         )
         item = response.get("Item")
         return Account.model_validate(_strip_keys(deserialize(item))) if item else None
+
+    def get_accounts_and_sites(
+        self, account_ids: Sequence[str], site_keys: Sequence[tuple[str, str]] = ()
+    ) -> tuple[dict[str, Account], dict[tuple[str, str], Site]]:
+        """Accounts and (account_id, site_id) sites in the same BatchGetItem calls: one per 100
+        keys (see `dynamodb.batch_get`). What does not exist is simply not in the answer."""
+        wanted = [{"pk": keys.account_pk(a), "sk": keys.ACCOUNT_SK} for a in dict.fromkeys(account_ids)]
+        wanted += [{"pk": keys.account_pk(a), "sk": keys.site_sk(s)} for a, s in dict.fromkeys(site_keys)]
+        accounts: dict[str, Account] = {}
+        sites: dict[tuple[str, str], Site] = {}
+        for item in batch_get(self._client, self.table_name, wanted):
+            if item["sk"] == keys.ACCOUNT_SK:
+                account = Account.model_validate(_strip_keys(item))
+                accounts[account.account_id] = account
+            else:
+                site = Site.model_validate(_strip_keys(item))
+                sites[(site.account_id, site.site_id)] = site
+        return accounts, sites
 
     # Sites
 

@@ -130,6 +130,30 @@ def transact_write(client: DynamoDBClient, ops: Sequence[TransactOp]) -> None:
         raise
 
 
+BATCH_GET_MAX_KEYS = 100  # DynamoDB's limit per BatchGetItem
+
+
+def batch_get(
+    client: DynamoDBClient, table_name: str, keys: Sequence[Mapping[str, Any]], *, consistent: bool = False
+) -> list[Item]:
+    """The items at `keys` (plain dicts), in ceil(len/100) BatchGetItem calls, plus one more round
+    for whatever DynamoDB hands back unprocessed (only under throttling). Missing keys are absent."""
+    found: list[Item] = []
+    pending: list[dict[str, AttributeValueTypeDef]] = [serialize(k) for k in keys]
+    for _ in range(2):
+        unprocessed: list[Any] = []
+        for chunk in chunks(pending, BATCH_GET_MAX_KEYS):
+            request: dict[str, Any] = {table_name: {"Keys": list(chunk), "ConsistentRead": consistent}}
+            response = client.batch_get_item(RequestItems=request)
+            found.extend(deserialize(item) for item in response.get("Responses", {}).get(table_name, []))
+            left: dict[str, Any] = dict(response.get("UnprocessedKeys") or {})
+            unprocessed.extend(left.get(table_name, {}).get("Keys", []))
+        if not unprocessed:
+            break
+        pending = unprocessed
+    return found
+
+
 def is_condition_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 

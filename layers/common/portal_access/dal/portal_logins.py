@@ -14,6 +14,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from portal_access.domain.login_switch import LoginSwitchFailed
 from portal_access.errors import InvalidInput, Unauthenticated
 
 if TYPE_CHECKING:
@@ -126,6 +127,34 @@ class PortalLogins:
 
     def enable(self, login: PortalLogin) -> None:
         self._client.admin_enable_user(UserPoolId=self.user_pool_id, Username=login.username)
+
+    # The contacts domain's `LoginSwitch` (domain/login_switch.py). A contact knows its login by
+    # `sub`, which Cognito admin calls accept as the username.
+
+    def suspend(self, login_id: str) -> bool:
+        """AdminDisableUser, then AdminUserGlobalSignOut (revokes its refresh tokens); False
+        when the pool has no such login."""
+        try:
+            self._client.admin_disable_user(UserPoolId=self.user_pool_id, Username=login_id)
+            self._client.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=login_id)
+        except ClientError as error:
+            if _error_code(error) == "UserNotFoundException":
+                return False
+            raise LoginSwitchFailed(f"could not disable portal login: {_error_code(error)}") from error
+        return True
+
+    def restore(self, login_id: str) -> bool:
+        """AdminEnableUser when the login is disabled; False when it is enabled already or gone."""
+        try:
+            user = self._client.admin_get_user(UserPoolId=self.user_pool_id, Username=login_id)
+            if user.get("Enabled", True):
+                return False
+            self._client.admin_enable_user(UserPoolId=self.user_pool_id, Username=login_id)
+        except ClientError as error:
+            if _error_code(error) == "UserNotFoundException":
+                return False
+            raise LoginSwitchFailed(f"could not enable portal login: {_error_code(error)}") from error
+        return True
 
     def signed_in(self, access_token: str) -> PortalLogin:
         """The login an access token belongs to, checked by Cognito itself (signature, expiry,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from portal_access.dal import keys
-from portal_access.dal.dynamodb import Item, TransactOp, deserialize, is_condition_failure, serialize
+from portal_access.dal.dynamodb import Item, TransactOp, batch_get, deserialize, is_condition_failure, serialize
 from portal_access.errors import AlreadyExists, InvalidInput, NotFound
 from portal_access.models.settings import AccountClass, EmailTemplate, SystemOptions
 
@@ -69,11 +69,8 @@ class SettingsTable:
         unique = sorted(set(class_ids))[:100]
         if not unique:
             return {}
-        response = self._client.batch_get_item(
-            RequestItems={self.table_name: {"Keys": [serialize(self.class_key(c)) for c in unique]}}
-        )
-        items = response.get("Responses", {}).get(self.table_name, [])
-        classes = [AccountClass.model_validate(_strip_keys(deserialize(i))) for i in items]
+        items = batch_get(self._client, self.table_name, [self.class_key(c) for c in unique])
+        classes = [AccountClass.model_validate(_strip_keys(i)) for i in items]
         return {c.class_id: c for c in classes}
 
     # System options

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import TransactOp, transact_write
 from portal_access.domain.activity import activity
 from portal_access.domain.ids import new_id
+from portal_access.domain.login_switch import LoginSwitch, LoginSwitchFailed
 from portal_access.errors import InvalidInput, NotFound, PreconditionRequired, VersionMismatch
 from portal_access.models.common import utc_now
 from portal_access.models.contacts import (
@@ -20,6 +23,7 @@ from portal_access.models.contacts import (
     ContactPatch,
     PortalAccess,
 )
+from portal_access.observability import logger, metrics
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -50,11 +54,17 @@ class ContactsService:
         contacts: ContactsTable,
         accounts: AccountsTable,
         activity_log: ActivityTable,
+        *,
+        logins: LoginSwitch | None = None,
     ) -> None:
+        """`logins` switches a linked portal login off when its last enabled contact is disabled
+        or unlinked, and on again when one is re-enabled (functions that never do either leave
+        it out)."""
         self._client = client
         self._contacts = contacts
         self._accounts = accounts
         self._activity = activity_log
+        self._logins = logins
 
     def creation_ops(self, contact: Contact, actor: str, *, source: str = "staff") -> list[TransactOp]:
         """The writes that create a contact: the item and its first history entry."""
@@ -97,6 +107,11 @@ class ContactsService:
             expected_version=current.version,
             entry=activity(contact_id, actor, "edited", fields=sorted(changes)),
         )
+        if "enable_portal_access" in changes:
+            if updated.enable_portal_access:
+                self._restore_login(updated, actor)
+            else:
+                self._suspend_login_if_last(updated, actor)
         return updated
 
     def save(
@@ -118,6 +133,8 @@ class ContactsService:
         contact = self.get(contact_id)
         entry = activity(contact_id, actor, "unlinked", account_id=contact.account_id)
         transact_write(self._client, [self._contacts.delete_op(contact_id), self._activity.put_op(entry)])
+        if contact.enable_portal_access:  # a disabled one was already accounted for when disabled
+            self._suspend_login_if_last(contact, actor)
         return contact
 
     def set_access(self, contact_id: str, access: PortalAccess, *, actor: str) -> Contact:
@@ -137,6 +154,49 @@ class ContactsService:
         )
         self.save(updated, expected_version=contact.version, entry=entry)
         return updated
+
+    # The linked portal login follows its contacts (docs/architecture.md, "Portal access")
+
+    def _suspend_login_if_last(self, contact: Contact, actor: str) -> None:
+        """After `contact` lost its portal access (disabled or unlinked): when no other contact
+        linked to the same login has portal access left, disable the login and sign it out.
+
+        Runs after the change is committed; access was already gone with it (every portal
+        request re-reads the contacts), so a failing identity provider is logged, not raised."""
+        login_id = contact.login_id
+        if self._logins is None or login_id is None:
+            return
+        linked = self._contacts.get_many(self._contacts.contact_ids_of_login(login_id))
+        if any(
+            c.login_id == login_id and c.enable_portal_access and c.contact_id != contact.contact_id for c in linked
+        ):
+            return
+        try:
+            suspended = self._logins.suspend(login_id)
+        except LoginSwitchFailed:
+            logger.exception("portal login not disabled", contact_id=contact.contact_id, login_id=login_id)
+            metrics.add_metric(name="PortalLoginSwitchFailed", unit=MetricUnit.Count, value=1)
+            return
+        if suspended:
+            logger.info("portal login disabled", contact_id=contact.contact_id, login_id=login_id)
+            self._activity.put(
+                activity(contact.contact_id, actor, "login_disabled", reason="no contact with portal access left")
+            )
+
+    def _restore_login(self, contact: Contact, actor: str) -> None:
+        """A linked contact got portal access back: its login may sign in again."""
+        login_id = contact.login_id
+        if self._logins is None or login_id is None:
+            return
+        try:
+            restored = self._logins.restore(login_id)
+        except LoginSwitchFailed:
+            logger.exception("portal login not enabled", contact_id=contact.contact_id, login_id=login_id)
+            metrics.add_metric(name="PortalLoginSwitchFailed", unit=MetricUnit.Count, value=1)
+            return
+        if restored:
+            logger.info("portal login enabled", contact_id=contact.contact_id, login_id=login_id)
+            self._activity.put(activity(contact.contact_id, actor, "login_enabled"))
 
     def history(self, contact_id: str, *, cursor: str | None, limit: int) -> tuple[list[ActivityEntry], str | None]:
         """Activity outlives an unlinked contact; an id that never existed is 404."""

@@ -171,6 +171,7 @@ ActivityAction = Literal[
     "unlinked",
     "self_registered",
     "login_disabled",
+    "login_enabled",
 ]
 
 

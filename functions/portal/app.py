@@ -1,0 +1,60 @@
+"""Signed-in portal routes: the login and its accounts, one permitted site. Behind the portal
+pool's JWT authorizer; the login is the verified token's `sub`, never a body or query value.
+Every route resolves access through `domain.access`, re-reading the login's contacts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from portal_access.api.resolver import claims_of, create_resolver, login_id
+from portal_access.dal.accounts_table import AccountsTable
+from portal_access.dal.contacts_table import ContactsTable
+from portal_access.dal.dynamodb import create_client
+from portal_access.dal.settings_table import SettingsTable
+from portal_access.domain.access import LoginIdentity, PortalAccess
+from portal_access.models.portal import PortalMe, PortalSite
+from portal_access.observability import logger, metrics, tracer
+from portal_access.settings import PortalApiSettings
+
+settings = PortalApiSettings.from_env()
+client = create_client()
+access = PortalAccess(
+    ContactsTable(client, settings.contacts_table),
+    AccountsTable(client, settings.accounts_table),
+    SettingsTable(client, settings.settings_table),
+)
+
+app = create_resolver("portal")
+
+# An id longer than any stored one is refused (422); every other id outside the grant is 404.
+PathId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+def signed_in() -> LoginIdentity:
+    """The login, from the claims the gateway's portal authorizer verified."""
+    claims = claims_of(app)
+    sub = login_id(app)
+    username = claims.get("username") or claims.get("cognito:username") or sub
+    email = claims.get("email")
+    return LoginIdentity(login_id=sub, username=str(username), email=str(email) if email else None)
+
+
+@app.get("/portal/me", tags=["portal"])
+def me() -> PortalMe:
+    return access.me(signed_in())
+
+
+@app.get("/portal/accounts/<account_id>/sites/<site_id>", tags=["portal"])
+def get_site(account_id: PathId, site_id: PathId) -> PortalSite:
+    return access.site(signed_in().login_id, account_id, site_id)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,137 @@
+"""Revocation takes effect on the next request (rule 6): disabling a contact's portal access,
+unlinking it, or narrowing its sites. A login left with no enabled contact is disabled in the
+portal pool and signed out everywhere; re-enabling the contact, or a new invitation, restores it.
+
+The token the login already holds stays valid at the gateway until it expires (a JWT authorizer
+never asks Cognito): the next request is refused because the contacts are re-read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.integration.invitations.conftest import GOOD_PASSWORD
+from tests.integration.portal.conftest import Login, PortalWorld, seen, sign_in
+
+SITE = "/portal/accounts/{}/sites/{}"
+EMAIL = "john.doe@renogym.example.com"
+EVERY_SITE = {"49418": ["49418001", "49418002", "49418003"]}
+
+
+@pytest.fixture
+def contact(new_contact, demo_account) -> dict[str, Any]:
+    return new_contact("49418", email=EMAIL, name="John Doe")
+
+
+@pytest.fixture
+def login(link, contact) -> Login:
+    return link(contact)
+
+
+def _set_portal_access(world: PortalWorld, contact_id: str, *, enabled: bool) -> None:
+    """Details > Enable Portal Access, saved with the contact's current version."""
+    path = f"/admin/contacts/{contact_id}"
+    version = world.staff("GET", path).body["version"]
+    response = world.staff("PATCH", path, body={"enable_portal_access": enabled}, headers={"If-Match": str(version)})
+    assert response.status == 200, response.body
+
+
+def _enabled(world: PortalWorld) -> bool:
+    return bool(world.pool.user(EMAIL)["Enabled"])
+
+
+def _history(world: PortalWorld, contact_id: str) -> list[str]:
+    return [e["action"] for e in world.staff("GET", f"/admin/contacts/{contact_id}/activity").body["items"]]
+
+
+class TestDisable:
+    def test_the_next_request_is_refused_and_the_login_is_disabled_and_signed_out(self, world, contact, login):
+        cognito = boto3.client("cognito-idp", region_name="us-east-1")
+        access_token = world.pool.sign_in(EMAIL, GOOD_PASSWORD)
+        assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 200
+
+        _set_portal_access(world, contact["contact_id"], enabled=False)
+
+        # the token issued before still passes the gateway; the handler refuses what it asks
+        assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 404
+        assert seen(world.portal(login.claims, "/portal/me")) == {}
+        assert _enabled(world) is False
+        with pytest.raises(ClientError, match="disabled"):
+            world.pool.sign_in(EMAIL, GOOD_PASSWORD)
+        with pytest.raises(ClientError):  # the global sign-out revoked what Cognito checks itself
+            cognito.get_user(AccessToken=access_token)
+        assert _history(world, contact["contact_id"])[:2] == ["login_disabled", "edited"]
+
+    def test_re_enabling_the_contact_restores_the_login_and_its_access(self, world, contact, login):
+        _set_portal_access(world, contact["contact_id"], enabled=False)
+
+        _set_portal_access(world, contact["contact_id"], enabled=True)
+
+        assert _enabled(world) is True
+        assert seen(world.portal(sign_in(world.pool, EMAIL).claims, "/portal/me")) == EVERY_SITE
+        assert _history(world, contact["contact_id"])[0] == "login_enabled"
+
+    @pytest.mark.usefixtures("the_mill")
+    def test_a_login_keeps_going_while_another_contact_still_grants(self, world, contact, login):
+        world.link(world.new_contact("21638", email=EMAIL))
+
+        _set_portal_access(world, contact["contact_id"], enabled=False)
+
+        assert _enabled(world) is True
+        assert seen(world.portal(login.claims, "/portal/me")) == {"21638": ["21638001", "21638002"]}
+        assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 404
+        assert "login_disabled" not in _history(world, contact["contact_id"])
+
+    def test_other_edits_never_touch_the_login(self, world, contact, login):
+        path = f"/admin/contacts/{contact['contact_id']}"
+        assert world.staff("PATCH", path, body={"title": "Owner"}, headers={"If-Match": "2"}).status == 200
+        assert _enabled(world) is True
+
+    @pytest.mark.usefixtures("login")
+    def test_a_contact_never_linked_touches_no_login(self, world):
+        other = world.new_contact("49418", email="not.linked@example.com")
+        _set_portal_access(world, other["contact_id"], enabled=False)
+        assert _enabled(world) is True
+
+
+class TestUnlink:
+    def test_the_next_request_is_refused_and_the_login_is_disabled(self, world, contact, login):
+        assert world.staff("DELETE", f"/admin/contacts/{contact['contact_id']}").status == 204
+
+        assert world.portal(login.claims, SITE.format("49418", "49418002")).status == 404
+        assert seen(world.portal(login.claims, "/portal/me")) == {}
+        assert _enabled(world) is False
+        assert _history(world, contact["contact_id"])[:2] == ["login_disabled", "unlinked"]
+
+    @pytest.mark.usefixtures("login")
+    def test_a_new_invitation_restores_the_login(self, world, contact):
+        """Re-invited after the unlink: the accept enables the login again (it must still prove
+        itself with its password: the accept answers sign_in_required first)."""
+        assert world.staff("DELETE", f"/admin/contacts/{contact['contact_id']}").status == 204
+        assert _enabled(world) is False
+        token = world.invite(world.new_contact("49418", email=EMAIL, name="John Doe"))
+
+        first = world.accept(token, None)
+
+        assert first.status == 409
+        assert first.body["error"]["code"] == "sign_in_required"
+        assert _enabled(world) is True
+        assert world.accept(token, None, bearer=world.pool.sign_in(EMAIL, GOOD_PASSWORD)).status == 200
+        assert seen(world.portal(sign_in(world.pool, EMAIL).claims, "/portal/me")) == EVERY_SITE
+
+
+class TestNarrow:
+    def test_a_site_taken_out_of_the_grant_is_refused_on_the_next_request(self, world, contact, login):
+        assert world.portal(login.claims, SITE.format("49418", "49418003")).status == 200
+        narrowed = {"all_sites": False, "site_ids": ["49418001"]}
+
+        response = world.staff("PUT", f"/admin/contacts/{contact['contact_id']}/portal-access", body=narrowed)
+
+        assert response.status == 200
+        assert world.portal(login.claims, SITE.format("49418", "49418003")).status == 404
+        assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 200
+        assert seen(world.portal(login.claims, "/portal/me")) == {"49418": ["49418001"]}
+        assert _enabled(world) is True  # still a portal user, with less to see
