@@ -320,13 +320,17 @@ class StreamPoller:
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
-                self._discover_shards()
-                for shard_id, shard in list(self._shards.items()):
-                    self._read(shard)
-                    self._flush(shard_id, shard, stop)
+                self.poll_once(stop)
             except Exception:
                 log.exception("stream mapping %s.%s failed a poll", self.source.function_id, self.source.event_id)
             stop.wait(self._poll)
+
+    def poll_once(self, stop: threading.Event) -> None:
+        """Read every shard once and deliver what is due (full batches, or a window that ended)."""
+        self._discover_shards()
+        for shard_id, shard in list(self._shards.items()):
+            self._read(shard)
+            self._flush(shard_id, shard, stop)
 
     def _discover_shards(self) -> None:
         description = self._streams.describe_stream(StreamArn=self.source.source_arn)["StreamDescription"]
@@ -453,7 +457,7 @@ class QueuePoller:
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
-                if not self._poll_once(stop):
+                if not self.poll_once(stop):
                     stop.wait(0.2)
             except Exception:
                 log.exception("queue mapping %s.%s failed a poll", self.source.function_id, self.source.event_id)
@@ -469,7 +473,8 @@ class QueuePoller:
         )
         return [lambda_sqs_record(m, self.source.source_arn) for m in response.get("Messages", [])]
 
-    def _poll_once(self, stop: threading.Event) -> bool:
+    def poll_once(self, stop: threading.Event) -> bool:
+        """Receive one batch and deliver it; False when the queue had nothing."""
         batch = self._receive(self.source.batch_size)
         if not batch:
             return False

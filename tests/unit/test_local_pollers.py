@@ -1,0 +1,119 @@
+"""The local stack's pollers against moto (in-process mock): a table's stream into a function,
+with the filter, partial failures, bounded retries and the on-failure queue; a queue into a
+function with partial batch responses. The function is a fake that records its batches."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import boto3
+import pytest
+
+from local.event_sources import EXHAUSTED, EventSource, QueuePoller, RetryPolicy, StreamPoller
+
+
+class RecordingFunction:
+    def __init__(self, fail_when: Any) -> None:
+        self.fail_when = fail_when
+        self.batches: list[list[dict[str, Any]]] = []
+
+    def __call__(self, _function_id: str, event: dict[str, Any]) -> dict[str, Any]:
+        records = event["Records"]
+        self.batches.append(records)
+        failed = [self.fail_when(r) for r in records if self.fail_when(r)]
+        return {"batchItemFailures": [{"itemIdentifier": f} for f in failed]}
+
+
+@pytest.fixture
+def failure_queue(stack) -> str:
+    return stack.resolver.physical["AutoInviteFailureQueue"]
+
+
+def test_a_stream_record_that_keeps_failing_goes_to_the_on_failure_queue_and_the_shard_moves_on(stack, failure_queue):
+    # Given three contacts inserted and one of them then modified
+    dynamodb = boto3.client("dynamodb")
+    table = stack.table("ContactsTable")
+    for contact_id in ("c-1", "c-2", "c-3"):
+        dynamodb.put_item(TableName=table, Item={"contact_id": {"S": contact_id}, "name": {"S": contact_id}})
+    dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-1"}, "name": {"S": "renamed"}})
+    stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    queue_arn = stack.resolver.attributes[("AutoInviteFailureQueue", "Arn")]
+    # and a function that fails contact c-2 every time
+    function = RecordingFunction(
+        lambda r: r["dynamodb"]["SequenceNumber"] if r["dynamodb"]["Keys"]["contact_id"]["S"] == "c-2" else None
+    )
+    source = EventSource(
+        function_id="AutoInviteFunction",
+        event_id="ContactInserted",
+        kind="DynamoDB",
+        source_arn=stream_arn,
+        batch_size=10,
+        batching_window_seconds=0,
+        starting_position="TRIM_HORIZON",
+        patterns=[{"eventName": ["INSERT"]}],
+        policy=RetryPolicy(report_item_failures=True, bisect_on_error=True, maximum_retry_attempts=1),
+        on_failure_arn=queue_arn,
+    )
+    poller = StreamPoller(
+        source, function, boto3.client("dynamodbstreams"), boto3.client("sqs"), function_arn="arn:aws:lambda:fn"
+    )
+
+    # When the mapping polls the stream
+    poller.poll_once(threading.Event())
+
+    # Then the inserts only were delivered, retried from c-2 once, then given up on
+    def ids(batch: list[dict[str, Any]]) -> list[str]:
+        return [r["dynamodb"]["Keys"]["contact_id"]["S"] for r in batch]
+
+    assert [ids(b) for b in function.batches] == [["c-1", "c-2", "c-3"], ["c-2", "c-3"]]
+    assert {r["eventName"] for b in function.batches for r in b} == {"INSERT"}
+    # And the failure queue has the metadata of the records given up on
+    sqs = boto3.client("sqs")
+    messages = sqs.receive_message(QueueUrl=failure_queue, MaxNumberOfMessages=10)["Messages"]
+    assert len(messages) == 1
+    failure = json.loads(messages[0]["Body"])
+    assert failure["requestContext"]["condition"] == EXHAUSTED
+    assert failure["requestContext"]["approximateInvokeCount"] == 2
+    info = failure["DDBStreamBatchInfo"]
+    assert info["batchSize"] == 2
+    assert info["streamArn"] == stream_arn
+    assert info["startSequenceNumber"] == function.batches[1][0]["dynamodb"]["SequenceNumber"]
+
+    # When the stream is polled again with nothing new
+    poller.poll_once(threading.Event())
+
+    # Then nothing is delivered twice
+    assert len(function.batches) == 2
+
+
+def test_a_queue_batch_deletes_what_succeeded_and_leaves_what_failed(stack):
+    sqs = boto3.client("sqs")
+    url = stack.resolver.physical["SelfRegistrationQueue"]
+    arn = stack.resolver.attributes[("SelfRegistrationQueue", "Arn")]
+    for body in ('{"n": 1}', '{"n": 2}', '{"n": 3}', "not json"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    function = RecordingFunction(lambda r: r["messageId"] if r["body"] == '{"n": 2}' else None)
+    source = EventSource(
+        function_id="SelfRegistrationWorkerFunction",
+        event_id="Requests",
+        kind="SQS",
+        source_arn=arn,
+        batch_size=10,
+        batching_window_seconds=0,
+        starting_position="LATEST",
+        patterns=[{"body": {"n": [{"numeric": [">", 0]}]}}],
+        policy=RetryPolicy(report_item_failures=True),
+    )
+
+    assert QueuePoller(source, function, sqs, wait_seconds=0).poll_once(threading.Event())
+
+    # The filter passed the JSON bodies only; the plain one was dropped (deleted), as Lambda does
+    assert sorted(r["body"] for r in function.batches[0]) == ['{"n": 1}', '{"n": 2}', '{"n": 3}']
+    assert function.batches[0][0]["eventSource"] == "aws:sqs"
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert (attributes["ApproximateNumberOfMessages"], attributes["ApproximateNumberOfMessagesNotVisible"]) == (
+        "0",
+        "1",
+    )
