@@ -13,6 +13,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from portal_access.domain.login_switch import LoginSwitchFailed
 from tests.integration.invitations.conftest import GOOD_PASSWORD
 from tests.integration.portal.conftest import Login, PortalWorld, seen, sign_in
 
@@ -135,3 +136,20 @@ class TestNarrow:
         assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 200
         assert seen(world.portal(login.claims, "/portal/me")) == {"49418": ["49418001"]}
         assert _enabled(world) is True  # still a portal user, with less to see
+
+
+class TestIdentityProviderFailure:
+    def test_access_still_goes_when_cognito_fails_and_the_failure_is_logged(
+        self, world, contact, login, *, contacts_function, monkeypatch, caplog
+    ):
+        def refuse(login_id: str) -> bool:
+            raise LoginSwitchFailed("could not disable portal login: TooManyRequestsException")
+
+        monkeypatch.setattr(contacts_function.module.portal_logins, "suspend", refuse)
+
+        _set_portal_access(world, contact["contact_id"], enabled=False)
+
+        assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 404
+        assert _enabled(world) is True  # left as it was: an operator alarm, not a 500
+        assert "portal login not disabled" in caplog.text
+        assert "login_disabled" not in _history(world, contact["contact_id"])

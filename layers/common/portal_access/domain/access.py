@@ -209,7 +209,9 @@ class PortalAccess:
         if account is None or site is None or account.status != "active":
             raise not_permitted(account_id, site_id)
         account_class = self._settings.get_class(account.class_id)
-        view = site_view(site, account_class) if account_is_open(account, account_class) and account_class else None
+        if account_class is None or not account_is_open(account, account_class):
+            raise not_permitted(account_id, site_id)
+        view = site_view(site, account_class)
         if view is None:
             raise not_permitted(account_id, site_id)
         return portal_site(site, view, grant)
