@@ -13,6 +13,7 @@ import errno
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -78,18 +79,26 @@ class _Deferred:
 
 
 def bind(port: int, app: WSGIApplication) -> BaseWSGIServer | None:
+    """The gateway's server on 127.0.0.1:port, or None (with a message) when the port is taken.
+    The socket is bound here: werkzeug would print its own advice and exit."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        return make_server("127.0.0.1", port, app, threaded=True)
+        listener.bind(("127.0.0.1", port))
+        listener.listen(128)
     except OSError as error:
+        listener.close()
         if error.errno != errno.EADDRINUSE:
             raise
         print(
             f"error: port {port} on 127.0.0.1 is already in use (another `make dev`?).\n"
-            f"Stop what uses it, or choose another port: `PORT=3001 make dev` "
+            f"Stop what uses it, or choose another port with the PORT setting: `PORT=3001 make dev` "
             f"(or `python -m local --port 3001`).",
             file=sys.stderr,
         )
         return None
+    with listener:
+        return make_server("127.0.0.1", port, app, threaded=True, fd=listener.fileno())
 
 
 def use_moto_environment(endpoint: str) -> None:
@@ -154,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         running.start("gateway", lambda _stop: server.serve_forever(poll_interval=0.2))
         running.stoppers.append(server.shutdown)
-        api_url = f"http://127.0.0.1:{server.server_port}"
+        api_url = f"http://127.0.0.1:{server.port}"
         facts = start_stack(api_url, deferred, running, seed_data=not args.no_seed)
         from local import stack_file
 
