@@ -240,6 +240,7 @@ def start_stack(api_url: str, deferred: _Deferred, running: Running, *, seed_dat
         sender_parameters=SENDER_PARAMETERS,
         region=REGION,
     )
+    template = dict(done.template)
     for logical_id, kind in done.not_emulated.items():
         log.warning("%s (%s) is not emulated locally", logical_id, kind)
 

@@ -46,8 +46,13 @@ def import_function_module(spec: FunctionSpec, *, module_prefix: str = "lambda_"
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(loader_spec)
     sys.modules[name] = module
-    with environment(spec.environment):
-        loader_spec.loader.exec_module(module)
+    # Lambda runs the handler from its code folder: siblings of the module import by name.
+    sys.path.insert(0, str(spec.code_uri))
+    try:
+        with environment(spec.environment):
+            loader_spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(spec.code_uri))
     return module
 
 

@@ -108,6 +108,7 @@ class Provisioned:
     """What was created, by logical id, and a resolver that knows all of it."""
 
     resolver: Resolver
+    template: Mapping[str, Any] = field(default_factory=dict)  # the resources that exist here
     tables: dict[str, str] = field(default_factory=dict)
     queues: dict[str, str] = field(default_factory=dict)
     user_pools: dict[str, str] = field(default_factory=dict)
@@ -207,8 +208,15 @@ def provision(
     resolver = Resolver(parameters=dict(parameters))
     resolver.pseudo["AWS::Region"] = region
     resolver.pseudo["AWS::StackName"] = prefix
-    evaluate_conditions(template, resolver)
-    done = Provisioned(resolver=resolver)
+    conditions = evaluate_conditions(template, resolver)
+    # A resource whose Condition is false does not exist in this stack.
+    resources = {
+        logical_id: resource
+        for logical_id, resource in template.get("Resources", {}).items()
+        if conditions.get(resource.get("Condition", ""), True)
+    }
+    template = {**template, "Resources": resources}
+    done = Provisioned(resolver=resolver, template=template)
     account = resolver.pseudo["AWS::AccountId"]
     for logical_id, resource in template.get("Resources", {}).items():
         kind = str(resource.get("Type"))
