@@ -76,9 +76,10 @@ def test_tables_have_streams_and_ttl_and_the_sender_is_a_verified_identity(provi
     sender = template["Parameters"]["SesFromAddress"]["Default"]
 
     def send(from_address: str) -> Any:
-        content = {"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}}
         return ses.send_email(
-            FromEmailAddress=from_address, Destination={"ToAddresses": ["a@example.org"]}, Content=content
+            FromEmailAddress=from_address,
+            Destination={"ToAddresses": ["a@example.org"]},
+            Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}},
         )
 
     assert send(sender)["MessageId"]
