@@ -118,9 +118,12 @@ class TestMe:
             assert staff("POST", f"/admin/accounts/{account_id}/sites", body=body).status == 201
             login = link(new_contact(account_id, email=email))
 
-        visible = seen(portal(login.claims, "/portal/me"))
+        answer = portal(login.claims, "/portal/me")
 
-        assert visible == {f"5000{n}": [f"5000{n}001"] for n in range(10)}
+        assert seen(answer) == {f"5000{n}": [f"5000{n}001"] for n in range(10)}
+        # Access tokens carry no email claim: the login's email comes from its linked contacts.
+        assert "email" not in login.claims
+        assert answer.body["email"] == email
 
     def test_grants_of_several_contacts_are_united(self, portal, new_contact, link, the_mill):
         """One login: site-level on two sites of 49418 (two contacts) and account-level on 21638."""

@@ -23,6 +23,7 @@ own grants (caps below), never by the size of the tables: docs/data-model.md, "P
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -78,6 +79,13 @@ def merge_grants(contacts: Iterable[Contact], login_id: str) -> dict[str, Grant]
         for site_id in access.site_ids:
             grant.site_roles.setdefault(site_id, set()).update(account_roles, access.roles.get(site_id, []))
     return grants
+
+
+def login_email(contacts: Iterable[Contact], login_id: str) -> str | None:
+    """The login's email as its linked contacts know it: Cognito access tokens carry no email
+    claim, and each contact was linked by accepting an invitation sent to that address."""
+    emails = Counter(c.email.lower() for c in contacts if c.login_id == login_id and c.email)
+    return emails.most_common(1)[0][0] if emails else None
 
 
 def account_is_open(account: Account | None, account_class: AccountClass | None) -> bool:
@@ -153,13 +161,18 @@ class PortalAccess:
     def grants(self, login_id: str, *, account_id: str | None = None) -> tuple[dict[str, Grant], bool]:
         """The login's grants (on one account, or on all) and whether it has more contacts than
         one read takes: Query `by_login` for the ids, BatchGetItem (consistent) for the contacts."""
+        contacts, more = self._linked_contacts(login_id, account_id=account_id)
+        return merge_grants(contacts, login_id), more
+
+    def _linked_contacts(self, login_id: str, *, account_id: str | None = None) -> tuple[list[Contact], bool]:
         contact_ids = self._contacts.contact_ids_of_login(login_id, account_id=account_id)
         more = len(contact_ids) >= MAX_CONTACTS_PER_LOGIN
-        return merge_grants(self._contacts.get_many(contact_ids), login_id), more
+        return self._contacts.get_many(contact_ids), more
 
     def me(self, login: LoginIdentity) -> PortalMe:
         """The login and every account it may see, each with its permitted sites."""
-        grants, more_contacts = self.grants(login.login_id)
+        contacts, more_contacts = self._linked_contacts(login.login_id)
+        grants = merge_grants(contacts, login.login_id)
         explicit: list[tuple[str, str]] = []
         for account_id in sorted(grants):
             grant = grants[account_id]
@@ -196,7 +209,8 @@ class PortalAccess:
                     more_sites=more_sites,
                 )
             )
-        return PortalMe(username=login.username, email=login.email, accounts=answer, more_accounts=more_contacts)
+        email = login.email or login_email(contacts, login.login_id)
+        return PortalMe(username=login.username, email=email, accounts=answer, more_accounts=more_contacts)
 
     def site(self, login_id: str, account_id: str, site_id: str) -> PortalSite:
         """One permitted site, or 404 (also for an account or site that does not exist)."""
