@@ -58,7 +58,7 @@ class PortalMe(OutputModel):
     """The signed-in login (from its verified token) and every account it may see."""
 
     username: str
-    email: str | None = Field(default=None, description="when the token carries the email claim")
+    email: str | None = Field(default=None, description="the login's email, as its linked contacts know it")
     accounts: list[PortalAccount]
     more_accounts: bool = Field(
         default=False, description="true when the login is linked to more contacts than one answer reads"
