@@ -61,8 +61,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local")),
         help="where stack.json is written (default: $LOCAL_STATE_DIR or .local/)",
     )
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a template parameter, e.g. PortalOrigin=http://localhost:5173 (repeatable)",
+    )
     parser.add_argument("--no-seed", action="store_true", help="start empty: no demo data, no staff login")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    bad = [p for p in args.parameter if "=" not in p]
+    if bad:
+        parser.error(f"--parameter takes NAME=VALUE, got {bad}")
+    return args
 
 
 class _Deferred:
@@ -164,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         running.start("gateway", lambda _stop: server.serve_forever(poll_interval=0.2))
         running.stoppers.append(server.shutdown)
         api_url = f"http://127.0.0.1:{server.port}"
-        facts = start_stack(api_url, deferred, running, seed_data=not args.no_seed)
+        overrides = dict(p.split("=", 1) for p in args.parameter)
+        facts = start_stack(api_url, deferred, running, seed_data=not args.no_seed, overrides=overrides)
         from local import stack_file
 
         stack_file.write(stack_json, facts)
@@ -183,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def start_stack(api_url: str, deferred: _Deferred, running: Running, *, seed_data: bool) -> dict[str, Any]:
+def start_stack(
+    api_url: str, deferred: _Deferred, running: Running, *, seed_data: bool, overrides: dict[str, str]
+) -> dict[str, Any]:
     """moto, provisioning, functions, gateway app, event sources, seed: returns stack.json."""
     # Imported here: boto3 and the functions must see the moto environment first.
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -220,15 +234,18 @@ def start_stack(api_url: str, deferred: _Deferred, running: Running, *, seed_dat
     import boto3
 
     from local.authorizer import JwksCache
-    from local.event_sources import QueuePoller, StreamPoller, event_sources
-    from local.gateway import Gateway, authorizers_of, routes_of
+    from local.event_sources import QueuePoller, StreamPoller, event_sources, unsupported_events
+    from local.gateway import Gateway, authorizers_of, cors_of, routes_of
     from local.pages import local_pages
     from local.provision import provision
     from local.runtime import FunctionHost
     from local.template import function_spec
 
     template = load_template()
-    parameters = parameter_defaults(template)
+    unknown = set(overrides) - set(template.get("Parameters", {}))
+    if unknown:
+        raise SystemExit(f"error: template.yaml has no parameter {', '.join(sorted(unknown))}")
+    parameters = parameter_defaults(template) | overrides
     done = provision(
         template,
         dynamodb=boto3.client("dynamodb"),
@@ -243,6 +260,8 @@ def start_stack(api_url: str, deferred: _Deferred, running: Running, *, seed_dat
     template = dict(done.template)
     for logical_id, kind in done.not_emulated.items():
         log.warning("%s (%s) is not emulated locally", logical_id, kind)
+    for event in unsupported_events(template):
+        log.warning("event %s is not delivered locally", event)
 
     functions = resources_of_type(template, "AWS::Serverless::Function")
     host_ = FunctionHost(
@@ -257,6 +276,7 @@ def start_stack(api_url: str, deferred: _Deferred, running: Running, *, seed_dat
         JwksCache(cognito_endpoint=endpoint),
         host_.invoke,
         local_pages=local_pages(outbox),
+        cors=cors_of(template, done.resolver),
     )
     deferred.app = gateway
 

@@ -121,6 +121,17 @@ def event_sources(template: Mapping[str, Any], resolver: Resolver) -> list[Event
     return sources
 
 
+def unsupported_events(template: Mapping[str, Any]) -> list[str]:
+    """Function events the local stack does not deliver (`Function.Event (Type)`), to say so."""
+    handled = {"HttpApi", *_SOURCE_PROPERTY}
+    return [
+        f"{function_id}.{event_id} ({event.get('Type')})"
+        for function_id, resource in resources_of_type(template, "AWS::Serverless::Function").items()
+        for event_id, event in (resource["Properties"].get("Events") or {}).items()
+        if event.get("Type") not in handled
+    ]
+
+
 # ---------------------------------------------------------------- pure delivery logic
 
 

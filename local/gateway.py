@@ -132,6 +132,59 @@ def authorizers_of(template: Mapping[str, Any], resolver: Resolver) -> dict[tupl
     return found
 
 
+@dataclass(frozen=True)
+class Cors:
+    """An HTTP API's CorsConfiguration: API Gateway answers preflights itself and sets the
+    Access-Control-* headers of every answer to an allowed origin (the function's are ignored)."""
+
+    allow_origins: tuple[str, ...]
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age: int | None = None
+    allow_credentials: bool = False
+
+    def allows(self, origin: str) -> bool:
+        return "*" in self.allow_origins or origin in self.allow_origins
+
+    def headers(self, origin: str, *, preflight: bool) -> list[tuple[str, str]]:
+        if not self.allows(origin):
+            return []
+        headers = [("access-control-allow-origin", "*" if "*" in self.allow_origins else origin)]
+        if self.allow_credentials:
+            headers.append(("access-control-allow-credentials", "true"))
+        if preflight:
+            headers += [
+                ("access-control-allow-methods", ",".join(self.allow_methods)),
+                ("access-control-allow-headers", ",".join(h.lower() for h in self.allow_headers)),
+            ]
+            if self.max_age is not None:
+                headers.append(("access-control-max-age", str(self.max_age)))
+        elif self.expose_headers:
+            headers.append(("access-control-expose-headers", ",".join(self.expose_headers)))
+        return headers
+
+
+def cors_of(template: Mapping[str, Any], resolver: Resolver) -> dict[str, Cors]:
+    """api logical id -> its resolved CorsConfiguration (APIs without one are absent)."""
+    found = {}
+    for api_id, resource in resources_of_type(template, "AWS::Serverless::HttpApi").items():
+        config = resolver.resolve((resource.get("Properties") or {}).get("CorsConfiguration"))
+        if not config:
+            continue
+        if config is True:
+            config = {"AllowOrigins": ["*"], "AllowMethods": ["*"], "AllowHeaders": ["*"]}
+        found[api_id] = Cors(
+            allow_origins=tuple(config.get("AllowOrigins") or ()),
+            allow_methods=tuple(config.get("AllowMethods") or ()),
+            allow_headers=tuple(config.get("AllowHeaders") or ()),
+            expose_headers=tuple(config.get("ExposeHeaders") or ()),
+            max_age=int(config["MaxAge"]) if "MaxAge" in config else None,
+            allow_credentials=bool(config.get("AllowCredentials", False)),
+        )
+    return found
+
+
 def match_route(routes: Sequence[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     for route in routes:
         params = route.match(method, path)
@@ -275,8 +328,10 @@ class Gateway:
         invoke: Callable[[str, dict[str, Any]], Any],
         *,
         local_pages: Mapping[tuple[str, str], LocalHandler] | None = None,
+        cors: Mapping[str, Cors] | None = None,
     ) -> None:
         self.routes = list(routes)
+        self._cors = dict(cors or {})
         self._authorizers = authorizers
         self._keys = keys
         self._invoke = invoke
@@ -308,6 +363,27 @@ class Gateway:
         return response(environ, start_response)
 
     def handle(self, request: Request, request_id: str) -> tuple[HttpAnswer, str | None]:
+        preflight = self._preflight(request)
+        if preflight is not None:
+            return preflight, None
+        answer, route = self._route(request, request_id)
+        origin = request.headers.get("Origin")
+        cors = self._cors.get(route.api_id) if route else next(iter(self._cors.values()), None)
+        if origin and cors:
+            # API Gateway's CORS headers replace whatever the function set.
+            kept = [(k, v) for k, v in answer.headers if not k.lower().startswith("access-control-")]
+            answer = HttpAnswer(answer.status, kept + cors.headers(origin, preflight=False), answer.body)
+        return answer, route.function_id if route else None
+
+    def _preflight(self, request: Request) -> HttpAnswer | None:
+        """API Gateway answers a CORS preflight itself when the API has a CorsConfiguration."""
+        origin = request.headers.get("Origin")
+        if request.method != "OPTIONS" or not origin or "Access-Control-Request-Method" not in request.headers:
+            return None
+        cors = next(iter(self._cors.values()), None)
+        return HttpAnswer(204, cors.headers(origin, preflight=True), b"") if cors else None
+
+    def _route(self, request: Request, request_id: str) -> tuple[HttpAnswer, Route | None]:
         raw_path = request.environ.get("RAW_URI", request.path).split("?", 1)[0] or request.path
         found = match_route(self.routes, request.method, raw_path)
         if found is None:
@@ -320,7 +396,7 @@ class Gateway:
                 claims = self._authorize(route, request.headers.get("Authorization"))
             except Unauthorized as refusal:
                 log.info("401 %s: %s", route.route_key, refusal)
-                return UNAUTHORIZED, None
+                return UNAUTHORIZED, route
         incoming = IncomingRequest(
             method=request.method,
             raw_path=raw_path,
@@ -331,10 +407,10 @@ class Gateway:
         )
         event = build_event(incoming, route, params, claims=claims, request_id=request_id)
         try:
-            return http_answer(self._invoke(route.function_id, event)), route.function_id
+            return http_answer(self._invoke(route.function_id, event)), route
         except FunctionFailed as failure:
             message = f"Internal Server Error: {route.function_id} failed ({failure}); request id {request_id}"
-            return error_answer(500, "internal_error", message, request_id=request_id), route.function_id
+            return error_answer(500, "internal_error", message, request_id=request_id), route
 
     def _authorize(self, route: Route, header: str | None) -> dict[str, str]:
         authorizer = self._authorizers.get((route.api_id, route.authorizer or ""))

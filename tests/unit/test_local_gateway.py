@@ -16,11 +16,13 @@ from werkzeug.test import Client
 
 from local.authorizer import JwksCache, JwtAuthorizer, Unauthorized, bearer_token, gateway_claims, verify_jwt
 from local.gateway import (
+    Cors,
     Gateway,
     IncomingRequest,
     Route,
     authorizers_of,
     build_event,
+    cors_of,
     http_answer,
     match_route,
     routes_of,
@@ -326,3 +328,60 @@ def test_a_function_that_raises_answers_500_with_a_request_id_and_the_gateway_ke
     assert failed.json["error"]["code"] == "internal_error"
     assert failed.json["error"]["request_id"] == failed.headers["apigw-requestid"]
     assert (after.status_code, after.json) == (200, "Public")
+
+
+# ---------------------------------------------------------------- CORS
+
+
+def test_the_templates_cors_configuration_is_read_with_the_portal_origin(template):
+    cors = cors_of(template, Resolver(parameters={"PortalOrigin": "http://localhost:5173"}))["HttpApi"]
+
+    assert cors.allow_origins == ("http://localhost:5173",)
+    assert "If-Match" in cors.allow_headers
+    assert cors.expose_headers == ("ETag",)
+
+
+@pytest.fixture
+def cors_gateway() -> Client:
+    def invoke(_function_id: str, _event: dict[str, Any]) -> Any:
+        return {"statusCode": 200, "headers": {"access-control-allow-origin": "*"}, "body": "{}"}
+
+    cors = Cors(
+        allow_origins=("https://portal.example.com",),
+        allow_methods=("GET", "POST"),
+        allow_headers=("Authorization", "Content-Type"),
+        expose_headers=("ETag",),
+        max_age=600,
+    )
+    app = Gateway(
+        [Route("api", "GET", "/public", "Public", None)],
+        {},
+        JwksCache(fetch=lambda _url: {}),
+        invoke,
+        cors={"api": cors},
+    )
+    return Client(app)
+
+
+def test_a_preflight_is_answered_by_the_gateway_for_an_allowed_origin(cors_gateway):
+    headers = {"Origin": "https://portal.example.com", "Access-Control-Request-Method": "POST"}
+
+    allowed = cors_gateway.options("/admin/contacts/c-1", headers=headers)
+    refused = cors_gateway.options("/public", headers={**headers, "Origin": "https://evil.example"})
+
+    assert allowed.status_code == 204
+    assert allowed.headers["access-control-allow-origin"] == "https://portal.example.com"
+    assert allowed.headers["access-control-allow-methods"] == "GET,POST"
+    assert allowed.headers["access-control-allow-headers"] == "authorization,content-type"
+    assert allowed.headers["access-control-max-age"] == "600"
+    assert refused.status_code == 204
+    assert "access-control-allow-origin" not in refused.headers
+
+
+def test_answers_carry_the_apis_cors_headers_not_the_functions(cors_gateway):
+    allowed = cors_gateway.get("/public", headers={"Origin": "https://portal.example.com"})
+    other = cors_gateway.get("/public", headers={"Origin": "https://evil.example"})
+
+    assert allowed.headers["access-control-allow-origin"] == "https://portal.example.com"
+    assert allowed.headers["access-control-expose-headers"] == "ETag"
+    assert "access-control-allow-origin" not in other.headers  # the function's "*" is dropped
