@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from local import stack_file
 from local.template import ROOT, load_template, parameter_defaults, resources_of_type
 
 if TYPE_CHECKING:
@@ -177,8 +178,6 @@ def main(argv: list[str] | None = None) -> int:
         api_url = f"http://127.0.0.1:{server.port}"
         overrides = dict(p.split("=", 1) for p in args.parameter)
         facts = start_stack(api_url, deferred, running, seed_data=not args.no_seed, overrides=overrides)
-        from local import stack_file
-
         stack_file.write(stack_json, facts)
         running.stoppers.append(lambda: stack_json.unlink(missing_ok=True))
         ready.set()
@@ -199,32 +198,10 @@ def start_stack(
     api_url: str, deferred: _Deferred, running: Running, *, seed_data: bool, overrides: dict[str, str]
 ) -> dict[str, Any]:
     """moto, provisioning, functions, gateway app, event sources, seed: returns stack.json."""
-    # Imported here: boto3 and the functions must see the moto environment first.
-    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    # Imported here: the functions' modules must see the moto environment when they load.
+    from local.outbox import LocalMotoServer, Outbox
 
-    from local.outbox import Outbox, SesRecorder
-
-    recorder_holder: list[SesRecorder] = []
-
-    class LocalMotoServer(ThreadedMotoServer):
-        """moto's threaded server with the outbox's recorder in front of its WSGI app."""
-
-        def _server_entry(self) -> None:
-            from moto.moto_server.werkzeug_app import (
-                DomainDispatcherApplication,
-                MotoRequestHandler,
-                create_backend_app,
-            )
-
-            recorder = SesRecorder(DomainDispatcherApplication(create_backend_app))
-            recorder_holder.append(recorder)
-            self._server = make_server(
-                self._ip_address, self._port, recorder, threaded=True, request_handler=MotoRequestHandler
-            )
-            self._server_ready_event.set()
-            self._server.serve_forever()
-
-    moto = LocalMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto = LocalMotoServer(ip_address="127.0.0.1", port=0)
     moto.start()
     running.stoppers.append(moto.stop)
     host, port = moto.get_host_and_port()
@@ -269,7 +246,7 @@ def start_stack(
     )
     host_.load_all()
 
-    outbox = Outbox(recorder_holder[0], region=REGION)
+    outbox = Outbox(moto.recorder, region=REGION)
     gateway = Gateway(
         routes_of(template),
         authorizers_of(template, done.resolver),
@@ -290,7 +267,6 @@ def start_stack(
         running.start(f"{source.function_id}.{source.event_id}", poller.run)
 
     outputs = {name: str(done.resolver.resolve(o["Value"])) for name, o in template.get("Outputs", {}).items()}
-    from local import stack_file
 
     facts: dict[str, Any] = {
         **stack_file.from_outputs(outputs),

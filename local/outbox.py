@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.ses.models import ses_backends
+from werkzeug.serving import make_server
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -70,6 +73,21 @@ class SesRecorder:
                 text=(simple.get("Text") or {}).get("Data"),
                 html=(simple.get("Html") or {}).get("Data"),
             )
+
+
+class LocalMotoServer(ThreadedMotoServer):
+    """moto's threaded server (moto 5.2's `_server_entry`) with the recorder in front of its app."""
+
+    def __init__(self, ip_address: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(ip_address=ip_address, port=port, verbose=False)
+        self.recorder = SesRecorder(DomainDispatcherApplication(create_backend_app))
+
+    def _server_entry(self) -> None:
+        self._server = make_server(
+            self._ip_address, self._port, self.recorder, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
 
 
 def _now() -> str:
