@@ -107,20 +107,27 @@ def measure_all(world: World) -> dict[str, Measured]:
     return results
 
 
+def grow_and_measure(
+    world: World, sizes: Sequence[int], *, progress: Callable[[str], None] = lambda _: None
+) -> dict[int, dict[str, Measured]]:
+    """{size: {route or consumer: Measured}}, the world grown to each size in turn, smallest first."""
+    by_size: dict[int, dict[str, Measured]] = {}
+    for size in sorted(sizes):
+        started = time.perf_counter()
+        world.grow(size)
+        progress(f"seeded {world.seeded.items} items in {time.perf_counter() - started:.1f}s")
+        started = time.perf_counter()
+        by_size[size] = measure_all(world)
+        progress(f"measured {len(by_size[size])} routes and consumers in {time.perf_counter() - started:.1f}s")
+    return by_size
+
+
 def measure_sizes(
     template: Mapping[str, Any], sizes: Sequence[int], *, progress: Callable[[str], None] = lambda _: None
 ) -> dict[int, dict[str, Measured]]:
-    """{size: {route or consumer: Measured}}, sizes measured smallest first in one world."""
-    by_size: dict[int, dict[str, Measured]] = {}
+    """`grow_and_measure` in a world of its own."""
     with open_world(template) as world:
-        for size in sorted(sizes):
-            started = time.perf_counter()
-            world.grow(size)
-            progress(f"seeded {world.seeded.items} items in {time.perf_counter() - started:.1f}s")
-            started = time.perf_counter()
-            by_size[size] = measure_all(world)
-            progress(f"measured {len(by_size[size])} routes and consumers in {time.perf_counter() - started:.1f}s")
-    return by_size
+        return grow_and_measure(world, sizes, progress=progress)
 
 
 @dataclass

@@ -21,7 +21,7 @@ import boto3
 from moto import mock_aws
 
 from local.functions import Handler, environment, handler_of, import_function_module
-from local.provision import create_tables
+from local.provision import provision
 from local.template import FunctionSpec, Resolver, function_spec, parameter_defaults, resources_of_type
 from scripts.bench_budgets import route_key
 from scripts.bench_moto import fast_transactions
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
 
 REGION = "us-east-1"
-ACCOUNT = "123456789012"
 PREFIX = "bench"
+SENDER_PARAMETERS = ("SesFromAddress",)  # template parameters naming an email sender: verified in SES
 PORTAL_LOGIN = "bench-portal-login-0001"
 PORTAL_CLAIMS: dict[str, Any] = {"sub": PORTAL_LOGIN, "username": PORTAL_LOGIN, "token_use": "access"}
 FAKE_CREDENTIALS = {
@@ -303,7 +303,7 @@ def open_world(template: Mapping[str, Any]) -> Iterator[World]:
         session = boto3.DEFAULT_SESSION
         assert session is not None
         session.events.register("before-call", recorder, unique_id="bench-call-recorder")
-        resolver = provision(template)
+        resolver = provision_template(template)
         world = World(template, resolver, recorder)
         for logical_id in resources_of_type(template, "AWS::Serverless::Function"):
             world.functions[logical_id] = load(template, logical_id, resolver)
@@ -314,51 +314,21 @@ def open_world(template: Mapping[str, Any]) -> Iterator[World]:
             boto3.DEFAULT_SESSION = None
 
 
-def provision(template: Mapping[str, Any]) -> Resolver:
-    """Tables (from the template's schema), queues, user pools and their clients, SES identity."""
-    resolver = Resolver(parameters=parameter_defaults(template))
-    dynamodb = boto3.client("dynamodb", region_name=REGION)
-    for logical_id, name in create_tables(dynamodb, template, prefix=PREFIX).items():
-        resolver.physical[logical_id] = name
-        description = dynamodb.describe_table(TableName=name)["Table"]
-        resolver.attributes[(logical_id, "Arn")] = description["TableArn"]
-        if "LatestStreamArn" in description:
-            resolver.attributes[(logical_id, "StreamArn")] = description["LatestStreamArn"]
-    sqs = boto3.client("sqs", region_name=REGION)
-    for logical_id in resources_of_type(template, "AWS::SQS::Queue"):
-        url = sqs.create_queue(QueueName=f"{PREFIX}-{logical_id}")["QueueUrl"]
-        resolver.physical[logical_id] = url
-        resolver.attributes[(logical_id, "QueueName")] = f"{PREFIX}-{logical_id}"
-        resolver.attributes[(logical_id, "QueueUrl")] = url
-        resolver.attributes[(logical_id, "Arn")] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{PREFIX}-{logical_id}"
-    cognito = boto3.client("cognito-idp", region_name=REGION)
-    pool_properties = ("Policies", "UsernameAttributes", "AutoVerifiedAttributes", "AdminCreateUserConfig")
-    for logical_id, resource in resources_of_type(template, "AWS::Cognito::UserPool").items():
-        properties = resource.get("Properties", {})
-        kwargs = {k: properties[k] for k in pool_properties if k in properties}
-        pool = cognito.create_user_pool(PoolName=f"{PREFIX}-{logical_id}", **kwargs)["UserPool"]
-        resolver.physical[logical_id] = pool["Id"]
-        resolver.attributes[(logical_id, "Arn")] = pool["Arn"]
-        resolver.attributes[(logical_id, "ProviderURL")] = f"https://cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
-    for logical_id, resource in resources_of_type(template, "AWS::Cognito::UserPoolClient").items():
-        properties = resource.get("Properties", {})
-        pool_ref = properties.get("UserPoolId", {}).get("Ref", "")
-        if pool_ref not in resolver.physical:
-            continue
-        created = cognito.create_user_pool_client(
-            UserPoolId=resolver.physical[pool_ref],
-            ClientName=f"{PREFIX}-{logical_id}",
-            ExplicitAuthFlows=properties.get("ExplicitAuthFlows", []),
-        )
-        resolver.physical[logical_id] = created["UserPoolClient"]["ClientId"]
-    for logical_id in template.get("Resources", {}):
-        resolver.physical.setdefault(logical_id, f"{PREFIX}-{logical_id}")
-        for attribute in ("Arn", "StreamArn", "QueueName", "QueueUrl", "ProviderURL"):
-            resolver.attributes.setdefault((logical_id, attribute), f"arn:aws:{PREFIX}:::{logical_id}/{attribute}")
-    sender = resolver.parameters.get("SesFromAddress")
-    if sender:
-        boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=sender)
-    return resolver
+def provision_template(template: Mapping[str, Any]) -> Resolver:
+    """Everything the template declares, as the local stack provisions it (local/provision.py):
+    tables, queues, user pools and clients, the sender's SES identity."""
+    done = provision(
+        template,
+        dynamodb=boto3.client("dynamodb", region_name=REGION),
+        sqs=boto3.client("sqs", region_name=REGION),
+        cognito=boto3.client("cognito-idp", region_name=REGION),
+        sesv2=boto3.client("sesv2", region_name=REGION),
+        prefix=PREFIX,
+        parameters=parameter_defaults(template),
+        sender_parameters=SENDER_PARAMETERS,
+        region=REGION,
+    )
+    return done.resolver
 
 
 def load(template: Mapping[str, Any], logical_id: str, resolver: Resolver) -> LoadedFunction:

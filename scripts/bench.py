@@ -1,0 +1,289 @@
+"""`make bench`: cold start, DynamoDB calls per route as the tables grow, auto-invite throughput
+and the local HTTP API under load, side by side in one run. Prints one table and writes it, with
+the date and the machine, to docs/benchmarks.md.
+
+Every figure is a ratio or a count measured in this run (these machines are noisy: an absolute
+time alone means little); absolute times are shown in parentheses for scale only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+import warnings
+from collections.abc import Mapping
+from contextlib import redirect_stdout
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from local.template import load_template
+from scripts.bench_budgets import Budget, load_budgets
+from scripts.bench_calls import Measured, Verdict, grow_and_measure, judge
+from scripts.bench_coldstart import ANCHOR, FLOOR, TARGET_RATIO, ColdStart
+from scripts.bench_coldstart import measure as measure_cold_starts
+from scripts.bench_http import LoadResult, measure_local_api
+from scripts.bench_throughput import Throughput, auto_invite_throughput
+from scripts.bench_world import Call, open_world
+
+BENCHMARKS_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+SIZES = (1_000, 100_000)
+
+
+@dataclass
+class Row:
+    measure: str
+    subject: str
+    figure: str
+    target: str
+    verdict: str
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# Machine
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()} ({platform.system()})"
+
+
+# Rows
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def cold_start_rows(results: Mapping[str, ColdStart]) -> list[Row]:
+    anchor = results[ANCHOR]
+    rows = []
+    for name, result in results.items():
+        if result.error:
+            rows.append(Row("1 cold start", name, f"did not start: {result.error}", "", "ERROR"))
+            continue
+        time_ratio = result.median_seconds / anchor.median_seconds
+        memory_ratio = result.median_rss_kb / anchor.median_rss_kb
+        figure = (
+            f"{time_ratio:.2f}x anchor time ({_ms(result.median_seconds)}), "
+            f"{memory_ratio:.2f}x anchor peak memory ({result.median_rss_kb / 1024:.0f} MB), "
+            f"median of {len(result.seconds)}"
+        )
+        if name in (FLOOR, ANCHOR):
+            what = "boto3 + DynamoDB client" if name == FLOOR else "Powertools resolver + 1 validated route + client"
+            rows.append(Row("1 cold start", f"*{name}* ({what})", figure, "reference", ""))
+            continue
+        ok = time_ratio <= TARGET_RATIO
+        verdict = "ok" if ok else "MISS"
+        if result.heaviest:
+            paid = ", ".join(
+                f"{package} {ms:.0f} ms" + (f" (via {importer})" if importer else "")
+                for package, ms, importer in result.heaviest
+            )
+            verdict += f": beyond the anchor, {paid}"
+        rows.append(Row("1 cold start", name, figure, f"≤ {TARGET_RATIO}x anchor", verdict))
+    return rows
+
+
+def _operations(calls: list[Call]) -> str:
+    names: dict[str, int] = {}
+    for call in calls:
+        if call.service == "dynamodb":
+            names[call.operation] = names.get(call.operation, 0) + 1
+    return ", ".join(f"{name}x{n}" if n > 1 else name for name, n in names.items()) or "none"
+
+
+def _others(calls: list[Call], records: int) -> str:
+    names: dict[str, int] = {}
+    for call in calls:
+        if call.service != "dynamodb":
+            key = f"{call.service} {call.operation}"
+            names[key] = names.get(key, 0) + 1
+    if not names:
+        return ""
+    per = f" per {records} records" if records > 1 else ""
+    return "; also " + ", ".join(f"{k}x{n}" if n > 1 else k for k, n in names.items()) + per
+
+
+def call_rows(by_size: Mapping[int, Mapping[str, Measured]], verdicts: Mapping[str, Verdict]) -> list[Row]:
+    rows = []
+    largest = max(by_size)
+    for key, verdict in verdicts.items():
+        counts = " → ".join(f"{n} at {_size(size)}" for size, n in sorted(verdict.counts.items()))
+        last = by_size[largest].get(key)
+        detail = ""
+        if last is not None and not last.error:
+            unit = " per record" if last.records > 1 else ""
+            detail = f" ({_operations(last.calls)}{_others(last.calls, last.records)}){unit}"
+        budget: Budget | None = verdict.budget
+        target = f"equal, ≤ {budget.most}" if budget else "equal, no budget documented"
+        rows.append(
+            Row(
+                "2 DynamoDB calls",
+                f"`{key}`",
+                (counts or "not measured") + detail,
+                target,
+                "ok" if not verdict.problems else "MISS: " + "; ".join(verdict.problems),
+            )
+        )
+    return rows
+
+
+def _size(items: int) -> str:
+    return f"{items // 1000}k" if items >= 1000 and items % 1000 == 0 else str(items)
+
+
+def throughput_rows(result: Throughput | None, budgets: Mapping[str, Budget]) -> list[Row]:
+    if result is None:
+        return [Row("3 auto-invite", "stream batch", "no auto-invite function in template.yaml", "", "skipped")]
+    budget = budgets.get(result.function)
+    per_dynamodb = result.dynamodb_calls / result.records
+    per_ses = result.ses_calls / result.records
+    figure = (
+        f"{per_dynamodb:.1f} DynamoDB + {per_ses:.1f} SES calls per record; "
+        f"{result.per_record_vs_reference:.1f}x a one-GetItem request per record "
+        f"({_ms(result.seconds_per_record)} vs {_ms(result.reference_seconds)}); "
+        f"{result.failures} of {result.records} records failed"
+    )
+    ok = result.failures == 0 and result.ses_calls == result.records
+    if budget is not None:
+        ok = ok and per_dynamodb <= budget.most
+    target = f"1 SES and ≤ {budget.most} DynamoDB calls per record" if budget else "1 SES call per record"
+    return [Row("3 auto-invite", f"one stream batch of {result.records} contact inserts", figure, target, _ok(ok))]
+
+
+def http_rows(results: list[LoadResult] | str) -> list[Row]:
+    if isinstance(results, str):
+        return [Row("4 local HTTP API", "`python -m local`", results, "", "skipped")]
+    rows = []
+    for result in results:
+        if result.error:
+            rows.append(Row("4 local HTTP API", f"`{result.route}`", result.error, "", "ERROR"))
+            continue
+        figure = (
+            f"gateway: {result.gateway.requests_per_second:.0f} req/s, p50 {_ms(result.gateway.p50)}, "
+            f"p99 {_ms(result.gateway.p99)} ({result.gateway.requests} requests, {result.gateway.errors} errors); "
+            f"direct handler: {result.direct.requests_per_second:.0f} req/s, p50 {_ms(result.direct.p50)}; "
+            f"gateway/direct: {result.p50_ratio:.2f}x p50, {result.throughput_ratio:.2f}x throughput"
+        )
+        rows.append(Row("4 local HTTP API", f"`{result.route}`", figure, "no errors", _ok(result.gateway.errors == 0)))
+    return rows
+
+
+def _ok(ok: bool) -> str:
+    return "ok" if ok else "MISS"
+
+
+def render(rows: list[Row]) -> str:
+    lines = ["| measure | subject | figure | target | result |", "|---|---|---|---|---|"]
+    for row in rows:
+        cells = [row.measure, row.subject, row.figure, row.target, row.verdict]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|").replace("\n", " ") for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+DOC_HEADER = """# Benchmarks
+
+Written by `make bench` (`python -m scripts.bench`); do not edit by hand. Every figure is a
+ratio or a count measured side by side in this one run; absolute times are only for scale.
+
+1. **Cold start**: a fresh interpreter imports each template function's handler module with the
+   function's environment (local/template.py, local/functions.py, the layer on sys.path), building
+   its settings and clients; against the *floor* (boto3 + a DynamoDB client) and the *anchor* (a
+   minimal Powertools `APIGatewayHttpResolver` with `enable_validation` and one pydantic route,
+   plus the DynamoDB client). Interleaved runs after a warm-up round, medians. A function over
+   1.1x the anchor names, from `python -X importtime`, the packages it imports beyond the anchor
+   (own import time) and the layer module that pulls each in. X-Ray is off (outside Lambda the
+   Powertools Tracer does not patch), so in Lambda the Tracer costs more than shown here.
+2. **DynamoDB calls per route** (`scripts/bench_routes.py`): every HTTP route of template.yaml with
+   a valid request, every stream or queue consumer with a 2-record batch, on a cold instance,
+   while moto holds {sizes} accounts + sites + contacts; calls counted with a botocore
+   `before-call` hook; budgets parsed from docs/data-model.md. The hot account grows with the
+   tables (a site per 200 items, a contact per 100), so its lists outgrow a page.
+3. **Auto-invite throughput**: one stream batch of 100 contact inserts, in the same world at the
+   largest size, against a one-GetItem request (`GET /admin/contacts/{{contact_id}}`) in-process.
+4. **Local HTTP API** (`python -m local`'s own `main`, on a free 127.0.0.1 port, in a child
+   process): a keep-alive load generator in a process of its own, one request at a time, bounded
+   (2000 requests or 15 s), against the same requests (the gateway's own event conversion, the
+   same verified claims) handed to the handler directly in the stack's process, with the same data
+   and the same moto server, so the gateway's share (HTTP, JWT authorizer, conversion) is a ratio.
+"""
+
+
+def write_document(table: str, *, started: datetime, seconds: float, notes: list[str]) -> None:
+    header = DOC_HEADER.format(sizes=" and then ".join(_size(s) for s in SIZES))
+    body = [
+        header,
+        f"Run: {started:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} minutes. Machine: {machine()}.",
+        "",
+        table,
+        "",
+    ]
+    if notes:
+        body += ["## Notes", "", *[f"- {note}" for note in notes], ""]
+    BENCHMARKS_PATH.write_text("\n".join(body), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=11, help="cold start runs per function (default 11)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="table sizes, in items")
+    parser.add_argument("--no-write", action="store_true", help="print the table only")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["cold", "calls", "http"], help="leave parts out")
+    args = parser.parse_args(argv)
+    # Powertools warns on every invocation that adds no metric.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    started_at = datetime.now(UTC)
+    started = time.perf_counter()
+    template = load_template()
+    budgets = load_budgets()
+    rows: list[Row] = []
+    notes: list[str] = []
+
+    if "cold" not in args.skip:
+        log("1 cold start")
+        rows += cold_start_rows(measure_cold_starts(template, runs=args.runs, progress=log))
+
+    if "calls" not in args.skip:
+        log(f"2 DynamoDB calls per route at {args.sizes} items; 3 auto-invite throughput")
+        # The functions print their EMF metrics on stdout, where the table goes.
+        with (
+            open(os.devnull, "w", encoding="utf-8") as devnull,
+            redirect_stdout(devnull),
+            open_world(template) as world,
+        ):
+            by_size = grow_and_measure(world, args.sizes, progress=log)
+            throughput = auto_invite_throughput(world)
+        verdicts = judge(by_size, budgets)
+        rows += call_rows(by_size, verdicts)
+        rows += throughput_rows(throughput, budgets)
+
+    if "http" not in args.skip:
+        log("4 local HTTP API under load")
+        rows += http_rows(measure_local_api(template, progress=log))
+
+    table = render(rows)
+    seconds = time.perf_counter() - started
+    print(f"# Benchmarks, {started_at:%Y-%m-%d %H:%M} UTC, {machine()}, {seconds / 60:.1f} minutes\n")
+    print(table)
+    if not args.no_write:
+        write_document(table, started=started_at, seconds=seconds, notes=notes)
+        log(f"wrote {BENCHMARKS_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

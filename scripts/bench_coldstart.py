@@ -1,0 +1,243 @@
+"""Cold start per function: a fresh interpreter imports the handler's module with the function's
+environment (template.yaml, Globals merged, through local/template.py and local/functions.py,
+the layer on sys.path) and so builds its settings and clients. Time and peak memory (ru_maxrss)
+of that, against two references loaded the same way in the same run:
+
+- floor: a handler that imports boto3 and creates a DynamoDB client, nothing else;
+- anchor: a minimal Powertools APIGatewayHttpResolver (enable_validation) with one
+  pydantic-validated route, and the DynamoDB client every function of ours builds too.
+
+Runs are interleaved (one of each target per round) after a discarded warm-up round that
+writes the bytecode caches; the figure is the median. For a function over its target, one more
+run of it and of the anchor with `python -X importtime` says which imports it pays beyond the
+anchor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from local.template import ROOT, FunctionSpec, Resolver, function_spec, parameter_defaults, resources_of_type
+
+FLOOR, ANCHOR = "floor", "anchor"
+TARGET_RATIO = 1.1
+
+FLOOR_SOURCE = '''"""Floor: boto3 and a DynamoDB client."""
+import boto3
+
+client = boto3.client("dynamodb")
+
+
+def lambda_handler(event, context):
+    return {"statusCode": 200}
+'''
+
+ANCHOR_SOURCE = '''"""Anchor: a minimal Powertools HTTP handler with pydantic validation."""
+from typing import Annotated, Any
+
+import boto3
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from pydantic import BaseModel
+
+client = boto3.client("dynamodb")
+app = APIGatewayHttpResolver(enable_validation=True)
+
+
+class Item(BaseModel):
+    name: str
+
+
+@app.post("/items")
+def create_item(body: Annotated[Item, Body()]) -> Item:
+    return body
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)
+'''
+
+# Runs in the fresh interpreter: the harness is imported first (the same for every target),
+# then only the handler module's import is timed.
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from local.functions import import_function_module
+from local.template import FunctionSpec
+raw = json.loads(sys.argv[1])
+spec = FunctionSpec(raw["logical_id"], Path(raw["code_uri"]), raw["handler"], raw["environment"], {}, 3)
+started = time.perf_counter()
+import_function_module(spec, module_prefix="cold_")
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+@dataclass
+class ColdStart:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    maxrss_kb: list[int] = field(default_factory=list)
+    error: str | None = None
+    heaviest: list[tuple[str, float, str]] = field(default_factory=list)  # package, ms, imported by
+
+    @property
+    def median_seconds(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def median_rss_kb(self) -> float:
+        return statistics.median(self.maxrss_kb) if self.maxrss_kb else float("nan")
+
+
+def dummy_resolver(template: Mapping[str, Any]) -> Resolver:
+    """Names for everything the environment refers to; nothing is called at import."""
+    resolver = Resolver(parameters=parameter_defaults(template))
+    for logical_id in template.get("Resources", {}):
+        resolver.physical[logical_id] = f"cold-{logical_id}"
+        for attribute in ("Arn", "StreamArn", "QueueName", "QueueUrl", "ProviderURL"):
+            resolver.attributes[(logical_id, attribute)] = f"arn:aws:cold:::{logical_id}/{attribute}"
+    return resolver
+
+
+def base_environment() -> dict[str, str]:
+    """A clean process environment: no endpoint, fake credentials, the runtime's region."""
+    keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
+    return {
+        **keep,
+        "PYTHONPATH": str(ROOT),
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+    }
+
+
+def targets(template: Mapping[str, Any], references: Path) -> dict[str, FunctionSpec]:
+    resolver = dummy_resolver(template)
+    globals_env = {
+        name: str(resolver.resolve(value))
+        for name, value in template.get("Globals", {})
+        .get("Function", {})
+        .get("Environment", {})
+        .get("Variables", {})
+        .items()
+    }
+    found = {
+        FLOOR: FunctionSpec(FLOOR, references, "floor.lambda_handler", globals_env, {}, 3),
+        ANCHOR: FunctionSpec(ANCHOR, references, "anchor.lambda_handler", globals_env, {}, 3),
+    }
+    for logical_id in sorted(resources_of_type(template, "AWS::Serverless::Function")):
+        found[logical_id] = function_spec(template, logical_id, resolver)
+    return found
+
+
+def spec_argument(spec: FunctionSpec) -> str:
+    return json.dumps(
+        {
+            "logical_id": spec.logical_id,
+            "code_uri": str(spec.code_uri),
+            "handler": spec.handler,
+            "environment": spec.environment,
+        }
+    )
+
+
+def run_once(spec: FunctionSpec, *, importtime: bool = False) -> tuple[dict[str, Any], str]:
+    command = [sys.executable, *(["-X", "importtime"] if importtime else []), "-c", CHILD, spec_argument(spec)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=base_environment(), cwd=ROOT, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"exit {done.returncode}: {tail}")
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+
+
+_IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)\s*$")
+
+
+def parse_importtime(stderr: str) -> list[tuple[str, int, int]]:
+    """(module, self µs, depth) in the order importtime prints them (children first)."""
+    rows = []
+    for line in stderr.splitlines():
+        match = _IMPORT_LINE.match(line)
+        if match:
+            rows.append((match.group(4), int(match.group(1)), len(match.group(3)) // 2))
+    return rows
+
+
+def _first_party(module: str) -> bool:
+    return module.startswith(("portal_access", "cold_"))
+
+
+def heaviest_imports(function_stderr: str, anchor_stderr: str, top: int = 3) -> list[tuple[str, float, str]]:
+    """Top-level packages the function imports and the anchor does not, by their own import time,
+    each with the first-party module (layer or handler) that pulls it in."""
+    anchor_modules = {module for module, _, _ in parse_importtime(anchor_stderr)}
+    rows = parse_importtime(function_stderr)
+    by_package: dict[str, int] = defaultdict(int)
+    importer: dict[str, str] = {}
+    for index, (module, self_us, depth) in enumerate(rows):
+        if module in anchor_modules:
+            continue
+        package = module.split(".")[0]
+        by_package[package] += self_us
+        if package in importer or _first_party(module):
+            continue
+        # importtime prints a module after what it imported: its importer is the next line that
+        # is less indented; walk up until a first-party module.
+        level = depth
+        for parent, _, parent_depth in rows[index + 1 :]:
+            if parent_depth < level:
+                level = parent_depth
+                if _first_party(parent):
+                    importer[package] = parent.removeprefix("cold_")
+                    break
+    ranked = sorted(by_package.items(), key=lambda item: -item[1])
+    return [(package, us / 1000, importer.get(package, "")) for package, us in ranked[:top]]
+
+
+def measure(
+    template: Mapping[str, Any], *, runs: int = 11, progress: Callable[[str], None] = lambda _: None
+) -> dict[str, ColdStart]:
+    with tempfile.TemporaryDirectory(prefix="bench-cold-") as directory:
+        references = Path(directory)
+        (references / "floor.py").write_text(FLOOR_SOURCE, encoding="utf-8")
+        (references / "anchor.py").write_text(ANCHOR_SOURCE, encoding="utf-8")
+        specs = targets(template, references)
+        results = {name: ColdStart(name) for name in specs}
+        for round_number in range(runs + 1):  # round 0 warms the bytecode caches
+            for name, spec in specs.items():
+                result = results[name]
+                if result.error:
+                    continue
+                try:
+                    measured, _ = run_once(spec)
+                except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
+                    result.error = str(error)
+                    continue
+                if round_number:
+                    result.seconds.append(float(measured["seconds"]))
+                    result.maxrss_kb.append(int(measured["maxrss_kb"]))
+            progress(f"cold start round {round_number}/{runs}")
+        anchor = results[ANCHOR].median_seconds
+        misses = [r for n, r in results.items() if n not in (FLOOR, ANCHOR) and not r.error]
+        misses = [r for r in misses if r.median_seconds > TARGET_RATIO * anchor]
+        if misses:
+            _, anchor_stderr = run_once(specs[ANCHOR], importtime=True)
+            for result in misses:
+                _, stderr = run_once(specs[result.name], importtime=True)
+                result.heaviest = heaviest_imports(stderr, anchor_stderr)
+    return results
