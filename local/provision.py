@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import boto3
+
 from local.template import (
     Resolver,
     create_table_request,
@@ -176,18 +178,15 @@ def create_email_identities(
         resolver.physical[logical_id] = identity
     for identity in dict.fromkeys(identities):
         client.create_email_identity(EmailIdentity=identity)
-    for logical_id, resource in resources_of_type(template, "AWS::SES::Template").items():
-        content = resolver.resolve(resource["Properties"]["Template"])
-        name = content.get("TemplateName") or logical_id
-        client.create_email_template(
-            TemplateName=name,
-            TemplateContent={
-                "Subject": content.get("SubjectPart", ""),
-                "Html": content.get("HtmlPart", ""),
-                "Text": content.get("TextPart", ""),
-            },
-        )
-        resolver.physical[logical_id] = name
+    templates = resources_of_type(template, "AWS::SES::Template")
+    if templates:
+        # moto's SESv2 has no CreateEmailTemplate; SES v1's templates are the same ones.
+        ses: Any = boto3.client("ses", endpoint_url=client.meta.endpoint_url, region_name=client.meta.region_name)
+        for logical_id, resource in templates.items():
+            content = dict(resolver.resolve(resource["Properties"]["Template"]))
+            content.setdefault("TemplateName", logical_id)
+            ses.create_template(Template=content)
+            resolver.physical[logical_id] = content["TemplateName"]
     return list(dict.fromkeys(identities))
 
 

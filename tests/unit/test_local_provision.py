@@ -99,12 +99,16 @@ def test_every_functions_environment_resolves_to_what_was_created(provisioned, t
                 assert value in provisioned.user_pools.values(), (logical_id, name)
 
 
-def test_a_resource_whose_condition_is_false_does_not_exist_here(aws, template):
+def test_a_conditional_resource_and_a_new_resource_type_follow_the_template(aws, template):
     conditional = {
         **template,
         "Resources": {
             **template["Resources"],
             "ProdOnlyTable": {**template["Resources"]["SettingsTable"], "Condition": "IsProd"},
+            "ReminderTemplate": {
+                "Type": "AWS::SES::Template",
+                "Properties": {"Template": {"TemplateName": {"Fn::Sub": "reminder-${Stage}"}, "SubjectPart": "Hi"}},
+            },
         },
     }
 
@@ -120,3 +124,6 @@ def test_a_resource_whose_condition_is_false_does_not_exist_here(aws, template):
 
     assert "ProdOnlyTable" not in done.tables
     assert "SettingsTable" in done.tables
+    # and a resource type added to the template shows up with no other edit
+    assert boto3.client("ses").get_template(TemplateName="reminder-dev")["Template"]["SubjectPart"] == "Hi"
+    assert done.resolver.physical["ReminderTemplate"] == "reminder-dev"
