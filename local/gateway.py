@@ -367,13 +367,14 @@ class Gateway:
         if preflight is not None:
             return preflight, None
         answer, route = self._route(request, request_id)
+        function_id = route.function_id if route is not None and answer is not UNAUTHORIZED else None
         origin = request.headers.get("Origin")
         cors = self._cors.get(route.api_id) if route else next(iter(self._cors.values()), None)
         if origin and cors:
             # API Gateway's CORS headers replace whatever the function set.
             kept = [(k, v) for k, v in answer.headers if not k.lower().startswith("access-control-")]
             answer = HttpAnswer(answer.status, kept + cors.headers(origin, preflight=False), answer.body)
-        return answer, route.function_id if route else None
+        return answer, function_id
 
     def _preflight(self, request: Request) -> HttpAnswer | None:
         """API Gateway answers a CORS preflight itself when the API has a CorsConfiguration."""
