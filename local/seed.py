@@ -48,7 +48,9 @@ def system_options(portal_url: str, from_address: str) -> dict[str, Any]:
         "account_invite_from_email": from_address,
         "invite_email_template": "Portal Invite (All Divisions)",
         "enable_account_request_via_address": True,
-        "account_request_address_found_template": "Portal Invite (All Divisions)",
+        # The article names its invite template here; ours is a real invitation with a one-time
+        # link, which an address request does not earn before staff review it.
+        "account_request_address_found_template": "Portal Access Request Received",
         "enable_request_login_button": True,
         "login_message_html": "<p>Login to Manage your Account</p>",
         "login_terms_html": "<p>Testing login terms</p>",
