@@ -90,10 +90,10 @@ def cold_start_rows(results: Mapping[str, ColdStart]) -> list[Row]:
         verdict = "ok" if ok else "MISS"
         if result.heaviest:
             paid = ", ".join(
-                f"{package} {ms:.0f} ms" + (f" (via {importer})" if importer else "")
-                for package, ms, importer in result.heaviest
+                f"{package} +{share:.2f}x" + (f" (via {importer})" if importer else "")
+                for package, share, importer in result.heaviest
             )
-            verdict += f": beyond the anchor, {paid}"
+            verdict += f": imports beyond the anchor's, in anchor times: {paid}"
         rows.append(Row("1 cold start", name, figure, f"≤ {TARGET_RATIO}x anchor", verdict))
     return rows
 
@@ -106,7 +106,7 @@ def _operations(calls: list[Call]) -> str:
     return ", ".join(f"{name}x{n}" if n > 1 else name for name, n in names.items()) or "none"
 
 
-def _others(calls: list[Call], records: int) -> str:
+def _others(calls: list[Call]) -> str:
     names: dict[str, int] = {}
     for call in calls:
         if call.service != "dynamodb":
@@ -114,20 +114,20 @@ def _others(calls: list[Call], records: int) -> str:
             names[key] = names.get(key, 0) + 1
     if not names:
         return ""
-    per = f" per {records} records" if records > 1 else ""
-    return "; also " + ", ".join(f"{k}x{n}" if n > 1 else k for k, n in names.items()) + per
+    return "; also " + ", ".join(f"{k}x{n}" if n > 1 else k for k, n in names.items())
 
 
 def call_rows(by_size: Mapping[int, Mapping[str, Measured]], verdicts: Mapping[str, Verdict]) -> list[Row]:
     rows = []
     largest = max(by_size)
     for key, verdict in verdicts.items():
-        counts = " → ".join(f"{n} at {_size(size)}" for size, n in sorted(verdict.counts.items()))
         last = by_size[largest].get(key)
+        unit = " per record" if last is not None and last.records > 1 else ""
+        counts = " → ".join(f"{n}{unit} at {_size(size)}" for size, n in sorted(verdict.counts.items()))
         detail = ""
         if last is not None and not last.error:
-            unit = " per record" if last.records > 1 else ""
-            detail = f" ({_operations(last.calls)}{_others(last.calls, last.records)}){unit}"
+            batch = f"{last.records} records: " if last.records > 1 else ""
+            detail = f" ({batch}{_operations(last.calls)}{_others(last.calls)})"
         budget: Budget | None = verdict.budget
         target = f"equal, ≤ {budget.most}" if budget else "equal, no budget documented"
         rows.append(

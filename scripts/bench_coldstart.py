@@ -90,7 +90,8 @@ class ColdStart:
     seconds: list[float] = field(default_factory=list)
     maxrss_kb: list[int] = field(default_factory=list)
     error: str | None = None
-    heaviest: list[tuple[str, float, str]] = field(default_factory=list)  # package, ms, imported by
+    # package, its own import time as a share of the anchor's (same importtime run), imported by
+    heaviest: list[tuple[str, float, str]] = field(default_factory=list)
 
     @property
     def median_seconds(self) -> float:
@@ -182,9 +183,12 @@ def _first_party(module: str) -> bool:
     return module.startswith(("portal_access", "cold_"))
 
 
-def heaviest_imports(function_stderr: str, anchor_stderr: str, top: int = 3) -> list[tuple[str, float, str]]:
-    """Top-level packages the function imports and the anchor does not, by their own import time,
-    each with the first-party module (layer or handler) that pulls it in."""
+def heaviest_imports(
+    function_stderr: str, anchor_stderr: str, anchor_seconds: float, top: int = 3
+) -> list[tuple[str, float, str]]:
+    """Top-level packages the function imports and the anchor does not, by their own import time
+    as a share of the anchor's, each with the first-party module (layer or handler) that pulls
+    it in."""
     anchor_modules = {module for module, _, _ in parse_importtime(anchor_stderr)}
     rows = parse_importtime(function_stderr)
     by_package: dict[str, int] = defaultdict(int)
@@ -206,7 +210,7 @@ def heaviest_imports(function_stderr: str, anchor_stderr: str, top: int = 3) -> 
                     importer[package] = parent.removeprefix("cold_")
                     break
     ranked = sorted(by_package.items(), key=lambda item: -item[1])
-    return [(package, us / 1000, importer.get(package, "")) for package, us in ranked[:top]]
+    return [(package, us / 1e6 / anchor_seconds, importer.get(package, "")) for package, us in ranked[:top]]
 
 
 def measure(
@@ -236,8 +240,8 @@ def measure(
         misses = [r for n, r in results.items() if n not in (FLOOR, ANCHOR) and not r.error]
         misses = [r for r in misses if r.median_seconds > TARGET_RATIO * anchor]
         if misses:
-            _, anchor_stderr = run_once(specs[ANCHOR], importtime=True)
+            anchor_run, anchor_stderr = run_once(specs[ANCHOR], importtime=True)
             for result in misses:
                 _, stderr = run_once(specs[result.name], importtime=True)
-                result.heaviest = heaviest_imports(stderr, anchor_stderr)
+                result.heaviest = heaviest_imports(stderr, anchor_stderr, float(anchor_run["seconds"]))
     return results
