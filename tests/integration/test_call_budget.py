@@ -93,3 +93,49 @@ def test_budget_rows_parse() -> None:
         "POST /a": 9,
         "AutoInviteFunction": 10,
     }
+
+
+def test_fast_transactions_still_roll_back_a_failed_transaction(aws: None) -> None:
+    """The bench's moto patch (per-item snapshots instead of whole-table copies) keeps
+    all-or-nothing: a failed condition undoes the puts, updates and deletes before it."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from scripts.bench_moto import fast_transactions
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    client.create_table(
+        TableName="t",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.put_item(TableName="t", Item={"id": {"S": "kept"}, "n": {"N": "1"}})
+    client.put_item(TableName="t", Item={"id": {"S": "doomed"}})
+    with fast_transactions():
+        with pytest.raises(ClientError, match="TransactionCanceled"):
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": "t", "Item": {"id": {"S": "new"}}}},
+                    {
+                        "Update": {
+                            "TableName": "t",
+                            "Key": {"id": {"S": "kept"}},
+                            "UpdateExpression": "SET n = :two",
+                            "ExpressionAttributeValues": {":two": {"N": "2"}},
+                        }
+                    },
+                    {"Delete": {"TableName": "t", "Key": {"id": {"S": "doomed"}}}},
+                    {
+                        "ConditionCheck": {
+                            "TableName": "t",
+                            "Key": {"id": {"S": "missing"}},
+                            "ConditionExpression": "attribute_exists(id)",
+                        }
+                    },
+                ]
+            )
+        client.transact_write_items(TransactItems=[{"Put": {"TableName": "t", "Item": {"id": {"S": "after"}}}}])
+    items = {item["id"]["S"]: item for item in client.scan(TableName="t")["Items"]}
+    assert sorted(items) == ["after", "doomed", "kept"]
+    assert items["kept"]["n"] == {"N": "1"}
