@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from types import ModuleType
@@ -295,7 +295,9 @@ def open_world(template: Mapping[str, Any]) -> Iterator[World]:
     """moto for the block, with the template's resources, SES, the call recorder and every function."""
     with ExitStack() as stack:
         stack.enter_context(environment(FAKE_CREDENTIALS))
-        stack.enter_context(environment({name: "" for name in ("AWS_ENDPOINT_URL",) if name in os.environ}))
+        endpoint = os.environ.pop("AWS_ENDPOINT_URL", None)  # moto in-process, never a real or local endpoint
+        if endpoint is not None:
+            stack.callback(os.environ.__setitem__, "AWS_ENDPOINT_URL", endpoint)
         stack.enter_context(mock_aws())
         stack.enter_context(fast_transactions())
         boto3.setup_default_session(region_name=REGION)
@@ -350,6 +352,3 @@ def batch_write(client: DynamoDBClient, table_name: str, items: list[dict[str, A
         pending: Mapping[str, Any] = {table_name: requests}
         while pending:
             pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-
-
-Recipe = Callable[[World], Request]
