@@ -250,7 +250,11 @@ class World:
             path = path.replace("{" + name + "}", value)
         claims = request.claims
         if claims is None:
-            claims = {"StaffAuthorizer": STAFF_CLAIMS, "PortalAuthorizer": PORTAL_CLAIMS}.get(route.authorizer)
+            # The handlers check the token's app client, so the claims name the provisioned ones.
+            claims = {
+                "StaffAuthorizer": {**STAFF_CLAIMS, "client_id": self.resolver.physical["StaffUserPoolClient"]},
+                "PortalAuthorizer": {**PORTAL_CLAIMS, "client_id": self.resolver.physical["PortalUserPoolClient"]},
+            }.get(route.authorizer)
         source_ip = request.source_ip or self.new_ip()
         event = http_event(
             route.method,

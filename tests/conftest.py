@@ -17,6 +17,7 @@ from moto import mock_aws
 from local.functions import handler_of, import_function_module
 from local.provision import create_queues, create_tables
 from local.template import Resolver, function_spec, load_template, parameter_defaults
+from tests.support.events import PORTAL_CLIENT_ID, STAFF_CLIENT_ID
 from tests.support.lambda_context import FakeLambdaContext
 
 # Powertools reads POWERTOOLS_* when `portal_access.observability` is first imported, which can
@@ -69,6 +70,8 @@ def stack(aws: None, template: dict[str, Any]) -> Stack:
     client = boto3.client("dynamodb")
     tables = create_tables(client, template, prefix="test")
     resolver = Resolver(physical=dict(tables), parameters=parameter_defaults(template))
+    # The app clients get the ids the sample events' tokens carry (handlers check them).
+    resolver.physical.update(StaffUserPoolClient=STAFF_CLIENT_ID, PortalUserPoolClient=PORTAL_CLIENT_ID)
     for logical_id in template["Resources"]:
         resolver.physical.setdefault(logical_id, f"test-{logical_id}")
         resolver.attributes[(logical_id, "Arn")] = f"arn:aws:test:::{logical_id}"

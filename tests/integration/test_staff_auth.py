@@ -9,7 +9,7 @@ import pytest
 from local.template import load_template
 from scripts.openapi import route_authorizers
 from tests.conftest import call
-from tests.support.events import http_event
+from tests.support.events import PORTAL_CLIENT_ID, STAFF_CLAIMS, http_event
 
 STAFF_ROUTES = sorted((m, p) for (m, p), _ in route_authorizers(load_template()).items() if p.startswith("/admin/"))
 
@@ -37,3 +37,19 @@ def test_handler_refuses_an_event_without_identity(contacts_function, route):
     response = call(contacts_function, http_event(method, path, body={}, claims=None, headers={"If-Match": "1"}))
     assert response.status == 401
     assert response.body["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {**STAFF_CLAIMS, "client_id": PORTAL_CLIENT_ID},
+        {**STAFF_CLAIMS, "token_use": "id"},
+        {key: value for key, value in STAFF_CLAIMS.items() if key != "client_id"},
+    ],
+    ids=["portal app client", "id token", "no client id"],
+)
+def test_handler_refuses_a_token_that_is_not_a_staff_access_token(contacts_function, demo_account, claims):
+    """Defence in depth behind the gateway: a misrouted portal token never reaches a staff route."""
+    response = call(contacts_function, http_event("GET", "/admin/accounts/49418", claims=claims))
+    assert response.status == 401
+    assert call(contacts_function, http_event("GET", "/admin/accounts/49418")).status == 200

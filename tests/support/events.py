@@ -11,13 +11,30 @@ from urllib.parse import urlencode
 
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"
 
-STAFF_CLAIMS: dict[str, Any] = {"sub": "staff-sub-1", "username": "aliena.somers", "token_use": "access"}
-
 
 @cache
 def _load(name: str) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text(encoding="utf-8"))
     return loaded
+
+
+def _sample_client_id(name: str) -> str:
+    client_id: str = _load(name)["requestContext"]["authorizer"]["jwt"]["claims"]["client_id"]
+    return client_id
+
+
+# The app clients the sample events' tokens come from; tests/conftest.py's `stack` gives the
+# template's clients these ids, so the samples pass the handlers' client check as they are.
+STAFF_CLIENT_ID = _sample_client_id("http_api_request.json")
+PORTAL_CLIENT_ID = _sample_client_id("portal_me_request.json")
+
+# What the staff authorizer verified for a signed-in staff member.
+STAFF_CLAIMS: dict[str, Any] = {
+    "sub": "staff-sub-1",
+    "username": "aliena.somers",
+    "token_use": "access",
+    "client_id": STAFF_CLIENT_ID,
+}
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -100,6 +100,7 @@ def portal_pool(stack: Stack) -> PortalPool:
         UserPoolId=pool_id, ClientName="test-portal", ExplicitAuthFlows=client_properties["ExplicitAuthFlows"]
     )
     stack.resolver.physical["PortalUserPool"] = pool_id
+    stack.resolver.physical["PortalUserPoolClient"] = client["UserPoolClient"]["ClientId"]
     return PortalPool(pool_id=pool_id, client_id=client["UserPoolClient"]["ClientId"])
 
 

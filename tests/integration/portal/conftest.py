@@ -38,7 +38,8 @@ def contacts_function(portal_pool: PortalPool, load_function: Callable[[str], Fu
 
 
 @pytest.fixture
-def portal_function(load_function: Callable[[str], Function]) -> Function:
+def portal_function(portal_pool: PortalPool, load_function: Callable[[str], Function]) -> Function:
+    """Loaded after the pool exists: its environment names the pool's real app client."""
     return load_function("PortalFunction")
 
 

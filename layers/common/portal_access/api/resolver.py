@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 import re
 from collections.abc import Mapping
@@ -12,9 +13,11 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import Field
 
 from portal_access.api.errors import register_error_handlers
 from portal_access.errors import InvalidInput, Unauthenticated
+from portal_access.settings import FunctionSettings
 
 Audience = Literal["staff", "portal", "public"]
 
@@ -32,25 +35,46 @@ def claims_of(app: APIGatewayHttpResolver) -> dict[str, Any]:
     return dict(claims or {})
 
 
+class IdentitySettings(FunctionSettings):
+    """The app clients whose access tokens the staff and portal routes accept."""
+
+    staff_client_id: str = Field(alias="STAFF_CLIENT_ID", min_length=1)
+    portal_client_id: str = Field(alias="PORTAL_CLIENT_ID", min_length=1)
+
+
+def _unauthenticated() -> dict[str, Any]:
+    body = {"error": {"code": "unauthenticated", "message": "sign in: this route needs a bearer token"}}
+    return {
+        "statusCode": int(HTTPStatus.UNAUTHORIZED),
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
 class _IdentityRequiredResolver(APIGatewayHttpResolver):
-    """Refuses, before any parsing or validation, an event with no verified identity in it.
+    """Refuses, before any parsing or validation, an event without an access token of the
+    expected app client in it.
 
     The gateway's JWT authorizer already answers 401 to a missing or bad token; this guards an
-    event that reached the handler some other way (a misconfigured route, a direct invoke).
-    Request validation runs before any Powertools middleware, so the check sits in `resolve`.
+    event that reached the handler some other way (a misrouted route, a direct invoke) and keeps
+    a portal token out of a staff handler and the reverse. Request validation runs before any
+    Powertools middleware, so the check sits in `resolve`.
     """
+
+    def __init__(self, *, client_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._client_id = client_id
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         request_context = event.get("requestContext") or {}
         claims = ((request_context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
-        if not claims.get("sub"):
-            body = {"error": {"code": "unauthenticated", "message": "sign in: this route needs a bearer token"}}
-            return {
-                "statusCode": int(HTTPStatus.UNAUTHORIZED),
-                "headers": {"Content-Type": "application/json"},
-                "body": json.dumps(body),
-                "isBase64Encoded": False,
-            }
+        if not (
+            claims.get("sub")
+            and claims.get("token_use") == "access"
+            and hmac.compare_digest(str(claims.get("client_id", "")), self._client_id)
+        ):
+            return _unauthenticated()
         return super().resolve(event, context)
 
 
@@ -95,11 +119,13 @@ class _BoundedBodyResolver(APIGatewayHttpResolver):
 
 def create_resolver(audience: Audience, *, max_body_bytes: int = MAX_PUBLIC_BODY_BYTES) -> APIGatewayHttpResolver:
     """`max_body_bytes` bounds the body of public routes (anyone on the internet may call them)."""
-    app: APIGatewayHttpResolver = (
-        _BoundedBodyResolver(enable_validation=True, max_body_bytes=max_body_bytes)
-        if audience == "public"
-        else _IdentityRequiredResolver(enable_validation=True)
-    )
+    app: APIGatewayHttpResolver
+    if audience == "public":
+        app = _BoundedBodyResolver(enable_validation=True, max_body_bytes=max_body_bytes)
+    else:
+        identity = IdentitySettings.from_env()
+        client_id = identity.staff_client_id if audience == "staff" else identity.portal_client_id
+        app = _IdentityRequiredResolver(enable_validation=True, client_id=client_id)
     register_error_handlers(app)
     return app
 
