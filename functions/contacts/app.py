@@ -3,14 +3,12 @@ contacts, portal access and activity history. Routes parse, call the domain, sha
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from portal_access.api.resolver import Cursor, Limit, create_resolver, parse_if_match, staff_actor
+from portal_access.api.resolver import Cursor, Limit, create_resolver, http_handler, parse_if_match, staff_actor
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
@@ -48,7 +46,7 @@ from portal_access.models.settings import (
     EmailTemplateBody,
     SystemOptions,
 )
-from portal_access.observability import logger, metrics, tracer
+from portal_access.observability import metrics
 from portal_access.settings import ContactsApiSettings
 
 settings = ContactsApiSettings.from_env()
@@ -210,8 +208,4 @@ def contact_activity(contact_id: ContactId, cursor: Cursor = None, limit: Limit 
     return Page(items=entries, next_cursor=next_cursor)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

@@ -4,20 +4,18 @@ has Cognito check it. Never log the body: it holds a token and a password."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from portal_access.api.resolver import create_resolver
+from portal_access.api.resolver import create_resolver, http_handler
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
 from portal_access.domain.invitations import build_invitations_service
 from portal_access.errors import Unauthenticated
 from portal_access.models.invitations import InvitationAccept, InvitationAccepted
-from portal_access.observability import logger, metrics, tracer
+from portal_access.observability import metrics
 from portal_access.settings import AcceptInvitationSettings
 
 settings = AcceptInvitationSettings.from_env()
@@ -54,8 +52,4 @@ def accept_invitation(
     return InvitationAccepted(username=username)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

@@ -3,20 +3,18 @@ Routes parse, call the domain, shape the answer."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from portal_access.api.resolver import Cursor, Limit, create_resolver, staff_actor
+from portal_access.api.resolver import Cursor, Limit, create_resolver, http_handler, staff_actor
 from portal_access.dal.dynamodb import create_client
 from portal_access.domain.invitations import build_invitations_service
 from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.models.common import Page
 from portal_access.models.invitations import Invitation, InvitationSent
-from portal_access.observability import logger, metrics, tracer
+from portal_access.observability import metrics
 from portal_access.settings import InviteAdminSettings
 
 settings = InviteAdminSettings.from_env()
@@ -43,8 +41,4 @@ def list_invitations(contact_id: ContactId, cursor: Cursor = None, limit: Limit 
     return Page(items=items, next_cursor=next_cursor)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

@@ -4,20 +4,17 @@ Every route resolves access through `domain.access`, re-reading the login's cont
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from portal_access.api.resolver import claims_of, create_resolver, login_id
+from portal_access.api.resolver import claims_of, create_resolver, http_handler, login_id
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.access import LoginIdentity, PortalAccess
 from portal_access.models.portal import PortalMe, PortalSite
-from portal_access.observability import logger, metrics, tracer
 from portal_access.settings import PortalApiSettings
 
 settings = PortalApiSettings.from_env()
@@ -53,8 +50,4 @@ def get_site(account_id: PathId, site_id: PathId) -> PortalSite:
     return access.site(signed_in().login_id, account_id, site_id)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

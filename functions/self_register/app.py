@@ -7,15 +7,13 @@ matched. Routes parse, call the domain, shape the answer."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from portal_access.api.resolver import create_resolver
+from portal_access.api.resolver import create_resolver, http_handler
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.options_cache import CachedSystemOptions
 from portal_access.dal.portal_requests_table import PortalRequestsTable
@@ -33,7 +31,7 @@ from portal_access.models.self_service import (
     RequestReceived,
     SelfRegistrationCreate,
 )
-from portal_access.observability import logger, metrics, tracer
+from portal_access.observability import metrics
 from portal_access.settings import PublicRequestsSettings
 
 settings = PublicRequestsSettings.from_env()
@@ -87,8 +85,4 @@ def request_access_by_address(body: Annotated[AccessRequestCreate, Body()]) -> R
     return ACCESS_REQUEST_RECEIVED
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

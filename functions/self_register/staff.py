@@ -5,20 +5,17 @@ Routes parse, call the domain, shape the answer."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from portal_access.api.resolver import Cursor, Limit, create_resolver
+from portal_access.api.resolver import Cursor, Limit, create_resolver, http_handler
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.portal_requests_table import PortalRequestsTable
 from portal_access.domain.access_requests import PendingAccessRequests
 from portal_access.domain.self_registration import SelfRegistrationAttempts
 from portal_access.models.common import Page
 from portal_access.models.self_service import AccessRequest, SelfRegistrationAttempt
-from portal_access.observability import logger, metrics, tracer
 from portal_access.settings import PortalRequestsAdminSettings
 
 settings = PortalRequestsAdminSettings.from_env()
@@ -49,8 +46,4 @@ def list_self_registrations(
     return Page(items=items, next_cursor=next_cursor)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

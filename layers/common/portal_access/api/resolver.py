@@ -7,16 +7,18 @@ import binascii
 import hmac
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.logging import correlation_paths
 from pydantic import Field
 
 from portal_access.api.errors import register_error_handlers
 from portal_access.errors import InvalidInput, Unauthenticated
+from portal_access.observability import logger, metrics, tracer
 from portal_access.settings import FunctionSettings
 
 Audience = Literal["staff", "portal", "public"]
@@ -128,6 +130,22 @@ def create_resolver(audience: Audience, *, max_body_bytes: int = MAX_PUBLIC_BODY
         app = _IdentityRequiredResolver(enable_validation=True, client_id=client_id)
     register_error_handlers(app)
     return app
+
+
+HttpHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def http_handler(app: APIGatewayHttpResolver) -> HttpHandler:
+    """The Lambda entry point of an HTTP function: request id in every log line, a trace, and
+    the metrics flushed, around the resolver."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return lambda_handler
 
 
 def staff_actor(app: APIGatewayHttpResolver) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from portal_access.dal import keys
-from portal_access.dal.dynamodb import Item, TransactOp, batch_get, deserialize, query_page, serialize
+from portal_access.dal.dynamodb import Item, TransactOp, batch_get, deserialize, put_new_op, query_page, serialize
 from portal_access.errors import AlreadyExists, DomainError, InvalidInput, NotFound
 from portal_access.models.accounts import Account, Invoice, Site
 
@@ -43,15 +43,11 @@ class AccountsTable:
 
     def put_account_op(self, account: Account) -> TransactOp:
         item = {"pk": keys.account_pk(account.account_id), "sk": keys.ACCOUNT_SK, **account.model_dump(mode="json")}
-        return TransactOp(
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": serialize(item),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-            on_condition_failed=AlreadyExists(f"account {account.account_id} already exists", field="account_id"),
+        return put_new_op(
+            self.table_name,
+            item,
+            key="pk",
+            exists=AlreadyExists(f"account {account.account_id} already exists", field="account_id"),
         )
 
     def account_exists_op(self, account_id: str, *, missing: DomainError | None = None) -> TransactOp:
@@ -104,17 +100,11 @@ class AccountsTable:
             "address_key": keys.address_key(site.address.line1, site.address.postal_code),
             **site.model_dump(mode="json"),
         }
-        return TransactOp(
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": serialize(item),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-            on_condition_failed=AlreadyExists(
-                f"site {site.site_id} already exists on account {site.account_id}", field="site_id"
-            ),
+        return put_new_op(
+            self.table_name,
+            item,
+            key="pk",
+            exists=AlreadyExists(f"site {site.site_id} already exists on account {site.account_id}", field="site_id"),
         )
 
     def site_exists_op(self, account_id: str, site_id: str, *, field: str = "site_id") -> TransactOp:
@@ -188,17 +178,11 @@ class AccountsTable:
 
     def put_invoice_op(self, invoice: InvoiceRecord) -> TransactOp:
         item = {"pk": keys.invoice_pk(invoice.invoice_number), "sk": keys.INVOICE_SK, **invoice.model_dump(mode="json")}
-        return TransactOp(
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": serialize(item),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-            on_condition_failed=AlreadyExists(
-                f"invoice {invoice.invoice_number} already exists", field="invoice_number"
-            ),
+        return put_new_op(
+            self.table_name,
+            item,
+            key="pk",
+            exists=AlreadyExists(f"invoice {invoice.invoice_number} already exists", field="invoice_number"),
         )
 
     def get_invoice(self, invoice_number: str) -> InvoiceRecord | None:

@@ -18,6 +18,7 @@ from portal_access.dal.dynamodb import (
     TransactOp,
     deserialize,
     is_condition_failure,
+    put_new_op,
     query_page,
     serialize,
 )
@@ -53,15 +54,12 @@ class ContactsTable:
     def put_new_op(self, contact: Contact, *, created_via: str | None = None) -> TransactOp:
         """`created_via` marks an item whose creator sends its invitation itself (the stream's
         auto-invite skips it)."""
-        return TransactOp(
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": serialize({**contact_item(contact), "created_via": created_via}),
-                    "ConditionExpression": "attribute_not_exists(contact_id)",
-                }
-            },
-            on_condition_failed=AlreadyExists(f"contact {contact.contact_id} already exists"),
+        item = {**contact_item(contact), "created_via": created_via}
+        return put_new_op(
+            self.table_name,
+            item,
+            key="contact_id",
+            exists=AlreadyExists(f"contact {contact.contact_id} already exists"),
         )
 
     def replace_op(self, contact: Contact, *, expected_version: int) -> TransactOp:

@@ -116,6 +116,20 @@ class TransactOp:
     on_condition_failed: DomainError | None = None
 
 
+def put_new_op(table_name: str, item: Mapping[str, Any], *, key: str, exists: DomainError) -> TransactOp:
+    """A create: the Put lands only while no item has this key, else `exists` is raised."""
+    return TransactOp(
+        {
+            "Put": {
+                "TableName": table_name,
+                "Item": serialize(item),
+                "ConditionExpression": f"attribute_not_exists({key})",
+            }
+        },
+        on_condition_failed=exists,
+    )
+
+
 def transact_write(client: DynamoDBClient, ops: Sequence[TransactOp]) -> None:
     """All or nothing; a failed condition raises the error its op names."""
     try:

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from portal_access.dal import keys
-from portal_access.dal.dynamodb import TransactOp, deserialize, is_condition_failure, query_page, serialize
+from portal_access.dal.dynamodb import TransactOp, deserialize, is_condition_failure, put_new_op, query_page, serialize
 from portal_access.errors import AlreadyExists, Conflict, DomainError
 from portal_access.models.invitations import StoredStatus, Trigger
 
@@ -109,15 +109,11 @@ class InvitationsTable:
     # Sending: one transaction writes the new invitation, moves the pointer, revokes the previous one
 
     def put_new_op(self, record: InvitationRecord) -> TransactOp:
-        return TransactOp(
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": serialize(record.model_dump(mode="json")),
-                    "ConditionExpression": "attribute_not_exists(invitation_id)",
-                }
-            },
-            on_condition_failed=AlreadyExists(f"invitation {record.invitation_id} already exists"),
+        return put_new_op(
+            self.table_name,
+            record.model_dump(mode="json"),
+            key="invitation_id",
+            exists=AlreadyExists(f"invitation {record.invitation_id} already exists"),
         )
 
     def move_pointer_op(self, record: InvitationRecord, *, previous_id: str | None) -> TransactOp:
