@@ -4,41 +4,8 @@ fixed numbers, no Scan, whatever the tables hold."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from typing import Any
-
-import botocore.client
-import pytest
 
 from tests.integration.invitations.conftest import GOOD_PASSWORD
-
-
-class Calls:
-    def __init__(self) -> None:
-        self.made: list[tuple[str, str]] = []
-
-    def clear(self) -> None:
-        self.made.clear()
-
-    def of(self, service: str) -> Counter[str]:
-        return Counter(operation for s, operation in self.made if s == service)
-
-    def count(self, service: str) -> int:
-        return sum(self.of(service).values())
-
-
-@pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
-    recorded = Calls()
-    real = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
-
-    def counting(self: Any, operation_name: str, api_params: Any) -> Any:
-        recorded.made.append((self.meta.service_model.service_name, operation_name))
-        return real(self, operation_name, api_params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
-    yield recorded
-    assert "Scan" not in recorded.of("dynamodb")
 
 
 def test_send(invites, add_contact, calls):

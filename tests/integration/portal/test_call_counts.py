@@ -4,37 +4,14 @@ the login's own grants, the same whatever else the tables hold, and never a Scan
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
-import botocore.client
 import pytest
 
 from tests.integration.portal.conftest import PortalWorld, site_body
+from tests.support.aws_calls import AwsCalls
 
 SITE = "/portal/accounts/{}/sites/{}"
-
-
-class Calls:
-    def __init__(self) -> None:
-        self.made: list[tuple[str, str]] = []
-
-    def of(self, service: str) -> Counter[str]:
-        return Counter(operation for s, operation in self.made if s == service)
-
-
-@pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
-    recorded = Calls()
-    real = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
-
-    def counting(self: Any, operation_name: str, api_params: Any) -> Any:
-        recorded.made.append((self.meta.service_model.service_name, operation_name))
-        return real(self, operation_name, api_params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
-    yield recorded
-    assert "Scan" not in recorded.of("dynamodb")
 
 
 def _crowd(world: PortalWorld, accounts: int) -> None:
@@ -49,7 +26,7 @@ def _crowd(world: PortalWorld, accounts: int) -> None:
         world.new_contact(account_id, email=f"stranger{n}@example.com")
 
 
-def _me(world: PortalWorld, calls: Calls, claims: dict[str, Any]) -> Counter[str]:
+def _me(world: PortalWorld, calls: AwsCalls, claims: dict[str, Any]) -> Counter[str]:
     calls.made.clear()
     assert world.portal(claims, "/portal/me").status == 200
     return calls.of("dynamodb")
