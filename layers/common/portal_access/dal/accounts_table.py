@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from portal_access.dal import keys
 from portal_access.dal.dynamodb import Item, TransactOp, batch_get, deserialize, put_new_op, query_page, serialize
@@ -133,17 +133,8 @@ class AccountsTable:
             return []
         if len(site_ids) > 100:
             raise InvalidInput("at most 100 sites at a time", field="site_ids")
-        request_keys = [serialize({"pk": keys.account_pk(account_id), "sk": keys.site_sk(s)}) for s in site_ids]
-        found: list[Item] = []
-        request: dict[str, Any] = {self.table_name: {"Keys": request_keys}}
-        # UnprocessedKeys only appear under throttling; the standard retry mode backs off on
-        # the call, and one more round covers the rest.
-        for _ in range(2):
-            response = self._client.batch_get_item(RequestItems=request)
-            found.extend(deserialize(item) for item in response.get("Responses", {}).get(self.table_name, []))
-            request = dict(response.get("UnprocessedKeys") or {})
-            if not request:
-                break
+        site_keys = [{"pk": keys.account_pk(account_id), "sk": keys.site_sk(s)} for s in site_ids]
+        found = batch_get(self._client, self.table_name, site_keys)
         return [Site.model_validate(_strip_keys(item)) for item in found]
 
     def list_sites(

@@ -8,7 +8,7 @@ portal login may see.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -16,6 +16,7 @@ from portal_access.dal import keys
 from portal_access.dal.dynamodb import (
     Item,
     TransactOp,
+    batch_get,
     deserialize,
     is_condition_failure,
     put_new_op,
@@ -115,20 +116,8 @@ class ContactsTable:
             return []
         if len(unique) > MAX_CONTACTS_PER_LOGIN:
             unique = unique[:MAX_CONTACTS_PER_LOGIN]
-        request: dict[str, Any] = {
-            self.table_name: {"Keys": [serialize({"contact_id": c}) for c in unique], "ConsistentRead": True}
-        }
-        found: list[Contact] = []
-        # A throttled BatchGetItem hands back UnprocessedKeys; one more round reads them.
-        for _ in range(2):
-            response = self._client.batch_get_item(RequestItems=request)
-            found.extend(
-                contact_from_item(deserialize(i)) for i in response.get("Responses", {}).get(self.table_name, [])
-            )
-            request = dict(response.get("UnprocessedKeys") or {})
-            if not request:
-                break
-        return found
+        items = batch_get(self._client, self.table_name, [{"contact_id": c} for c in unique], consistent=True)
+        return [contact_from_item(item) for item in items]
 
     def list_by_account(self, account_id: str, *, cursor: str | None, limit: int) -> tuple[list[Contact], str | None]:
         query: QueryInputTypeDef = {
