@@ -24,12 +24,29 @@ $(STAMP): requirements-dev.txt layers/common/requirements.txt
 
 venv: $(STAMP) ## Create the virtual environment and install everything
 
-dev: $(STAMP) ## Run the whole service locally (moto + HTTP API on 127.0.0.1:3000)
+# The hosted pages' browser library and the browser tests' axe-core: pinned in package-lock.json,
+# fetched from the npm registry, never from a CDN at run time. The library is copied into the
+# served folder (portal/vendor/, not committed).
+NPM_STAMP := node_modules/.package-lock.json
+VENDORED := portal/vendor/amazon-cognito-identity.min.js
+
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js (Debian: apt-get install -y npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+$(VENDORED): $(NPM_STAMP)
+	mkdir -p portal/vendor
+	cp node_modules/amazon-cognito-identity-js/dist/amazon-cognito-identity.min.js $@
+
+vendor: $(VENDORED) ## Fetch the pinned browser libraries (npm ci) into portal/vendor/
+
+dev: $(STAMP) $(VENDORED) ## Run the whole service locally (moto + HTTP API on 127.0.0.1:3000)
 	$(BIN)/python -m local
 
 test: lint typecheck validate build pytest ## Every check: ruff, mypy, pytest (unit, integration, e2e), sam validate and build
 
-pytest: $(STAMP) ## Run the test suite only
+pytest: $(STAMP) $(VENDORED) ## Run the test suite only (the browser tests need chromium and chromedriver)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP) ## ruff lint and format check
@@ -56,6 +73,6 @@ bench: $(STAMP) ## Benchmarks: cold start, DynamoDB calls per route, throughput;
 	$(BIN)/python -m scripts.bench
 
 clean: ## Remove the venv, build output and local state
-	rm -rf $(VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache node_modules portal/vendor
 
-.PHONY: help venv dev test pytest lint format typecheck validate build openapi bench clean
+.PHONY: help venv vendor dev test pytest lint format typecheck validate build openapi bench clean

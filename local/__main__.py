@@ -213,16 +213,20 @@ def start_stack(
     from local.authorizer import JwksCache
     from local.event_sources import QueuePoller, StreamPoller, event_sources, unsupported_events
     from local.gateway import Gateway, authorizers_of, cors_of, routes_of
+    from local.cognito_proxy import PATH as COGNITO_PATH
+    from local.cognito_proxy import CognitoProxy
     from local.pages import local_pages
     from local.provision import provision
     from local.runtime import FunctionHost
+    from local.site import Site, page_config, security_headers
     from local.template import function_spec
 
     template = load_template()
     unknown = set(overrides) - set(template.get("Parameters", {}))
     if unknown:
         raise SystemExit(f"error: template.yaml has no parameter {', '.join(sorted(unknown))}")
-    parameters = parameter_defaults(template) | overrides
+    # Invitation links and CORS name the pages' origin: locally the API's, as CloudFront's when deployed.
+    parameters = parameter_defaults(template) | {"PortalOrigin": api_url} | overrides
     done = provision(
         template,
         dynamodb=boto3.client("dynamodb"),
@@ -247,13 +251,23 @@ def start_stack(
     host_.load_all()
 
     outbox = Outbox(moto.recorder, region=REGION)
+    cognito = CognitoProxy(endpoint, reset_code_mailer(boto3.client("sesv2"), done.email_identities[0]), region=REGION)
+    portal_pool = done.resolver.resolve(template["Resources"]["PortalUserPool"]["Properties"])
+    config = page_config(
+        region=REGION,
+        user_pool_id=done.resolver.ref("PortalUserPool"),
+        client_id=done.resolver.ref("PortalUserPoolClient"),
+        cognito_endpoint=COGNITO_PATH,
+        password_policy=portal_pool.get("Policies", {}).get("PasswordPolicy", {}),
+    )
     gateway = Gateway(
         routes_of(template),
         authorizers_of(template, done.resolver),
         JwksCache(cognito_endpoint=endpoint),
         host_.invoke,
-        local_pages=local_pages(outbox),
+        local_pages=local_pages(outbox, cognito),
         cors=cors_of(template, done.resolver),
+        site=Site(config, security_headers(template, done.resolver)),
     )
     deferred.app = gateway
 
@@ -280,7 +294,8 @@ def start_stack(
         "queues": done.queues,
         "routes": len(gateway.routes),
         "event_sources": [f"{s.function_id}.{s.event_id}" for s in event_sources(template, done.resolver)],
-        "outputs": outputs | {"ApiUrl": api_url},
+        "outputs": outputs | {"ApiUrl": api_url, "PortalUrl": api_url},
+        "portal_url": api_url,
         "pid": os.getpid(),
         "staff_username": None,
         "staff_password": None,
@@ -288,6 +303,26 @@ def start_stack(
     if seed_data:
         facts.update(seed_stack(facts, done, api_url))
     return facts
+
+
+def reset_code_mailer(sesv2: Any, sender: str) -> Callable[[str, str], None]:
+    """Cognito emails a password-reset code itself; moto does not, so the local stack mails it
+    through SES and it shows in the outbox like any other email."""
+
+    def send(to: str, code: str) -> None:
+        text = f"Your portal password reset code is {code}. It works once; if you did not ask for it, ignore this email."
+        sesv2.send_email(
+            FromEmailAddress=sender,
+            Destination={"ToAddresses": [to]},
+            Content={
+                "Simple": {
+                    "Subject": {"Data": "Your password reset code"},
+                    "Body": {"Text": {"Data": text}, "Html": {"Data": f"<p>{text}</p>"}},
+                }
+            },
+        )
+
+    return send
 
 
 def seed_stack(facts: dict[str, Any], done: Provisioned, api_url: str) -> dict[str, Any]:
@@ -298,7 +333,7 @@ def seed_stack(facts: dict[str, Any], done: Provisioned, api_url: str) -> dict[s
     cognito = boto3.client("cognito-idp")
     login = create_staff_login(cognito, facts["staff_user_pool_id"])
     token = sign_in(cognito, facts["staff_client_id"], login.username, login.password)
-    demo = seed(api_url, token, portal_url=f"{api_url}/_local/portal", from_address=done.email_identities[0])
+    demo = seed(api_url, token, portal_url=api_url, from_address=done.email_identities[0])
     return {
         "staff_username": login.username,
         "staff_password": login.password,
@@ -325,7 +360,13 @@ def welcome(facts: dict[str, Any], stack_json: Path, seconds: float) -> str:
     if facts.get("staff_username"):
         lines.append(f"  staff login   {facts['staff_username']} / {facts['staff_password']}")
         lines.append("  demo data     accounts 21638 The Mill, 49418 Renovation Gym; invoice 1004217")
-    lines += [f"  stack.json    {shown}", "", "Try:", f"  curl -s {facts['api_url']}/portal/login-config"]
+    lines += [
+        f"  portal pages  {facts['api_url']}/login",
+        f"  stack.json    {shown}",
+        "",
+        "Try:",
+        f"  curl -s {facts['api_url']}/portal/login-config",
+    ]
     if facts.get("staff_access_token"):
         lines.append(
             f'  curl -s {facts["api_url"]}/admin/accounts/49418/sites -H "Authorization: Bearer {token_from_file}"'

@@ -318,7 +318,7 @@ LocalHandler = Callable[[Request], Response]
 
 
 class Gateway:
-    """The WSGI app: local pages under /_local/, else the template's routes."""
+    """The WSGI app: local pages under /_local/, the hosted portal pages, else the template's routes."""
 
     def __init__(
         self,
@@ -329,6 +329,7 @@ class Gateway:
         *,
         local_pages: Mapping[tuple[str, str], LocalHandler] | None = None,
         cors: Mapping[str, Cors] | None = None,
+        site: Callable[[Request], Response | None] | None = None,
     ) -> None:
         self.routes = list(routes)
         self._cors = dict(cors or {})
@@ -336,6 +337,7 @@ class Gateway:
         self._keys = keys
         self._invoke = invoke
         self._local = dict(local_pages or {})
+        self._site = site
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
@@ -346,6 +348,9 @@ class Gateway:
             local = handler(request) if handler else None
             if local is not None:
                 return local(environ, start_response)
+        page = self._site(request) if self._site else None
+        if page is not None:  # the hosted portal pages, at the API's origin as CloudFront puts them
+            return page(environ, start_response)
         answer, function_id = self.handle(request, request_id)
         log.info(
             "%s %s -> %d %s(%.0f ms)",

@@ -1,5 +1,6 @@
-"""The local stack's own pages under /_local/: the outbox, and a stand-in for the portal
-frontend's accept page, so an invitation link from the outbox can be followed in a browser."""
+"""The local stack's own pages under /_local/: the outbox (every email sent, newest first) and
+the same-origin Cognito endpoint of the hosted pages (local/cognito_proxy.py). The portal's
+pages themselves are served by local/site.py, as they are deployed."""
 
 from __future__ import annotations
 
@@ -7,41 +8,18 @@ import json
 
 from werkzeug.wrappers import Request, Response
 
+from local.cognito_proxy import PATH as COGNITO_PATH
+from local.cognito_proxy import CognitoProxy
 from local.gateway import LocalHandler
 from local.outbox import Outbox
 
-ACCEPT_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Set up your portal login (local)</title>
-<style>body{font:16px system-ui;max-width:32rem;margin:3rem auto}input,button{font:inherit;padding:.4rem}</style>
-</head><body>
-<h1>Set up your portal login</h1>
-<p>Local stand-in for the portal's accept page: it posts the link's token to
-<code>POST /portal/invitations/accept</code>.</p>
-<form id="f"><label>Password <input id="p" type="password" required minlength="10"></label>
-<button>Accept invitation</button></form>
-<pre id="out"></pre>
-<script>
-document.getElementById("f").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const token = new URLSearchParams(location.hash.slice(1)).get("token");
-  const r = await fetch("/portal/invitations/accept", {method: "POST",
-    headers: {"content-type": "application/json"},
-    body: JSON.stringify({token, password: document.getElementById("p").value})});
-  document.getElementById("out").textContent = r.status + " " + await r.text();
-});
-</script></body></html>
-"""
 
-
-def local_pages(outbox: Outbox) -> dict[tuple[str, str], LocalHandler]:
+def local_pages(outbox: Outbox, cognito: CognitoProxy) -> dict[tuple[str, str], LocalHandler]:
     def outbox_page(request: Request) -> Response:
         items = outbox.items(to=request.args.get("to"))
         return Response(json.dumps({"items": items}), content_type="application/json")
 
-    def accept_page(_request: Request) -> Response:
-        return Response(ACCEPT_PAGE, content_type="text/html; charset=utf-8")
-
     return {
         ("GET", "/_local/outbox"): outbox_page,
-        ("GET", "/_local/portal/invitations/accept"): accept_page,
+        ("POST", COGNITO_PATH): cognito,
     }

@@ -90,6 +90,12 @@ _HOSTED_OR_INERT = {
     "AWS::Logs::LogGroup",
     "AWS::CloudWatch::Alarm",
     "AWS::CloudWatch::Dashboard",
+    # The hosted pages: the gateway serves portal/ itself, with the headers policy's headers.
+    "AWS::S3::Bucket",
+    "AWS::S3::BucketPolicy",
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::ResponseHeadersPolicy",
 }
 _CREATED = {
     "AWS::DynamoDB::Table",
@@ -226,6 +232,8 @@ def provision(
             resolver.attributes[(logical_id, "Arn")] = f"arn:aws:lambda:{region}:{account}:function:{name}"
         if kind == "AWS::Serverless::HttpApi":
             resolver.physical[logical_id] = "local"
+        if kind == "AWS::CloudFront::Distribution":
+            resolver.attributes[(logical_id, "DomainName")] = "local"  # the gateway serves the pages
         if kind not in _CREATED | _HOSTED_OR_INERT:
             done.not_emulated[logical_id] = kind
 

@@ -52,7 +52,7 @@ def system_options(portal_url: str, from_address: str) -> dict[str, Any]:
         # link, which an address request does not earn before staff review it.
         "account_request_address_found_template": "Portal Access Request Received",
         "enable_request_login_button": True,
-        "login_message_html": "<p>Login to Manage your Account</p>",
+        "login_message_html": "<p>Welcome! Sign in to see your services, invoices and requests.</p>",
         "login_terms_html": "<p>Testing login terms</p>",
     }
 
