@@ -14,6 +14,8 @@ wireShowPassword(signInForm);
 // history) keeps no copy of it.
 const token = new URLSearchParams(window.location.hash.slice(1)).get("token");
 if (window.location.hash) history.replaceState(null, "", window.location.pathname);
+// Another invitation link opened in this tab changes only the fragment: read it afresh.
+window.addEventListener("hashchange", () => window.location.reload());
 let policy;
 
 function show(part) {

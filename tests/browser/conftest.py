@@ -252,9 +252,11 @@ class Page:
 
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        height = int(self.driver.execute_script("return Math.max(document.body.scrollHeight, 700)"))
-        self.driver.set_window_size(1280, min(height + 140, 2400))
+        height = int(self.driver.execute_script("return document.querySelector('main').getBoundingClientRect().bottom"))
+        self.driver.set_window_size(1280, max(700, min(height + 60, 2400)))
+        self.driver.execute_script("document.documentElement.style.overflow = 'hidden'")
         self.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+        self.driver.execute_script("document.documentElement.style.overflow = ''")
 
     def console_errors(self) -> list[str]:
         return [e["message"] for e in self.driver.get_log("browser") if e.get("level") == "SEVERE"]

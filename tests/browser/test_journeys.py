@@ -1,0 +1,291 @@
+"""Customer journeys through the hosted pages, in Chromium: an invitation from staff, Request
+Login with a real invoice, an existing login taking a second account, links that no longer
+work, the public forms' answers, and a login with ten accounts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import Page, accept_by_http, invitation_link, outbox_items
+from tests.e2e.conftest import Api, Outbox, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PASSWORD = "Portal-Login-2026"
+DEMO_ACCOUNT = "49418"  # Renovation Gym, class COMM (auto-invite on), seeded
+INVOICE = {"invoice_number": "1004217", "quick_pay_code": "QP-7K2M-9X4D", "account": "21638 The Mill"}
+
+
+def fresh_email(label: str) -> str:
+    return f"{label}.{uuid.uuid4().hex[:8]}@example.com"
+
+
+def options(page: Page, label: str) -> list[str]:
+    select = page.named(label)
+    return [str(o.text) for o in select.find_elements("tag name", "option")]
+
+
+def count_of(page: Page, select_id: str) -> str:
+    return str(page.driver.execute_script(f"return document.getElementById('{select_id}-count').innerText"))
+
+
+def set_password(page: Page, link: str, password: str = PASSWORD) -> None:
+    page.driver.get("about:blank")  # a new document, as a link opened from an email gets
+    page.open(link)
+    assert "#token=" not in page.driver.current_url  # the page keeps the token in memory only
+    page.fill("New Password", password)
+    page.click("Set Password and Sign In")
+
+
+def test_staff_invite_a_contact_who_sets_a_password_and_sees_exactly_the_granted_sites(
+    page: Page, staff: Api, outbox: Outbox, base_url: str
+) -> None:
+    # Given staff create a contact on Renovation Gym (its class auto-invites) with two of three sites
+    email = fresh_email("invited")
+    created = staff("POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json={"level": "account", "name": "Jo Park", "email": email})
+    assert created.status_code == 201, created.text
+    granted = {"all_sites": False, "site_ids": ["49418001", "49418003"]}
+    assert staff("PUT", f"/admin/contacts/{created.json()['contact_id']}/portal-access", json=granted).status_code == 200
+
+    # When the invitation email arrives, its link is the hosted accept page
+    link = invitation_link(outbox, email)
+    assert link.startswith(f"{base_url}/invitations/accept#token=")
+
+    # Then the page shows the pool's password policy before anything is submitted
+    page.open(link)
+    assert "#token=" not in page.driver.current_url
+    for rule in ("at least 10 characters", "a lowercase letter", "an uppercase letter", "a number"):
+        assert rule in page.text()
+    page.assert_accessible("/invitations/accept")
+    page.screenshot("accept-new-login")
+
+    # And a password that breaks the policy is refused next to the field
+    page.fill("New Password", "short")
+    page.click("Set Password and Sign In")
+    page.wait_for(lambda: "at least 10 characters" in page.field_error("New Password"))
+
+    # When a good password is set, the person is signed in on / and sees exactly the granted sites
+    page.fill("New Password", PASSWORD)
+    page.click("Set Password and Sign In")
+    page.wait_path("/")
+    assert options(page, "SELECT ACCOUNT") == ["49418 Renovation Gym"]
+    assert count_of(page, "account") == "1 of 1"
+    assert options(page, "SELECT SERVICE LOCATION") == [
+        "49418001 Renovation Gym, 4405 Pheasant Ridge Dr NE, Blaine MN, 55449-4531",
+        "49418003 Total Body Wellness Chiropractic, 425 Rice St, Saint Paul MN, 55103-2123",
+    ]
+    assert count_of(page, "site") == "1 of 2"
+    text = page.text()
+    for shown in ("Renovation Gym", "4405 Pheasant Ridge Dr NE", "Active", "Full", "Reports and documents: yes"):
+        assert shown in text
+    page.assert_accessible("/")
+    page.screenshot("home")
+
+    # And picking the second site shows it, 2 of 2
+    from selenium.webdriver.support.ui import Select
+
+    Select(page.named("SELECT SERVICE LOCATION")).select_by_index(1)
+    page.wait_for(lambda: count_of(page, "site") == "2 of 2")
+    assert "Total Body Wellness Chiropractic" in page.text()
+    assert page.storage()["local"] == {}
+
+
+def test_request_login_with_a_real_invoice_then_accept_and_sign_in(page: Page, outbox: Outbox) -> None:
+    email = fresh_email("requester")
+    page.open("/login")
+    page.click("Request Login")
+    page.wait_path("/request-login")
+    page.assert_accessible("/request-login")
+    page.screenshot("request-login")
+
+    # When the form is sent empty, the API's 422 shows next to the fields
+    page.click("Submit")
+    page.wait_for(lambda: page.field_error("Invoice #"))
+    page.assert_accessible("/request-login (field errors)")
+    page.screenshot("request-login-errors")
+
+    # When the person types the seed's invoice and quick pay code
+    page.fill("Invoice #", INVOICE["invoice_number"])
+    page.fill("Quick Pay Code / Account #", INVOICE["quick_pay_code"])
+    page.fill("Contact Name", "Sam Miller")
+    page.fill("Email Address", email)
+    page.click("Submit")
+
+    # Then the page confirms in the words it uses whatever matched
+    page.wait_for(lambda: "If the details match a recent invoice" in page.text())
+    page.screenshot("request-login-sent")
+
+    # And the invitation arrives; accepting it signs the person in to The Mill
+    set_password(page, invitation_link(outbox, email))
+    page.wait_path("/")
+    assert options(page, "SELECT ACCOUNT") == [INVOICE["account"]]
+    assert count_of(page, "site") == "1 of 2"
+
+
+def test_a_request_login_that_matches_nothing_gets_the_same_confirmation(page: Page, outbox: Outbox) -> None:
+    email = fresh_email("stranger")
+    page.open("/request-login")
+    page.fill("Invoice #", "999999")
+    page.fill("Quick Pay Code / Account #", "21638")
+    page.fill("Contact Name", "Nobody")
+    page.fill("Email Address", email)
+    page.click("Submit")
+    page.wait_for(lambda: "If the details match a recent invoice" in page.text())
+    assert outbox_items(outbox, email) == []
+
+
+def test_too_many_requests_say_try_again_later(page: Page, anonymous: Api) -> None:
+    email = fresh_email("hasty")
+    body = {"invoice_number": "424242", "account_number": "21638", "contact_name": "Hasty", "email": email}
+    statuses = [anonymous("POST", "/portal/self-registrations", json=body).status_code for _ in range(5)]
+    assert statuses == [202] * 5
+    page.open("/request-login")
+    page.fill("Invoice #", "424242")
+    page.fill("Quick Pay Code / Account #", "21638")
+    page.fill("Contact Name", "Hasty")
+    page.fill("Email Address", email)
+    page.click("Submit")
+    page.wait_for(lambda: "Too many requests. Please try again" in page.alert_text())
+
+
+def test_request_access_by_service_address(page: Page) -> None:
+    page.open("/login")
+    page.click("Request access by service address")
+    page.wait_path("/request-access")
+    page.assert_accessible("/request-access")
+    page.screenshot("request-access")
+    page.fill("Service Address", "60 E Broadway")
+    page.fill("City", "Bloomington")
+    page.fill("State", "MN")
+    page.fill("ZIP Code", "55425-5510")
+    page.fill("Contact Name", "Lee Gym")
+    page.fill("Email Address", fresh_email("address"))
+    page.click("Submit")
+    page.wait_for(lambda: "If the address matches a service location" in page.text())
+
+
+def test_an_existing_login_signs_in_to_accept_a_second_accounts_invitation(
+    page: Page, staff: Api, anonymous: Api, outbox: Outbox, cognito: Any, browser_stack: dict[str, Any]
+) -> None:
+    # Given a login on The Mill
+    email = fresh_email("twoaccounts")
+    first = staff("POST", "/admin/accounts/21638/contacts", json={"level": "account", "name": "Kim Lee", "email": email})
+    assert first.status_code == 201, first.text
+    accept_by_http(anonymous, invitation_link(outbox, email), PASSWORD)
+
+    # When Renovation Gym invites the same email and the person opens the link
+    second = staff("POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json={"level": "account", "name": "Kim Lee", "email": email})
+    assert second.status_code == 201, second.text
+    link = invitation_link(outbox, email, count=2)
+
+    # and types a new password as if new: the page asks them to sign in instead
+    set_password(page, link, "Another-Password-77")
+    page.wait_for(lambda: "already has a portal login" in page.alert_text())
+    page.assert_accessible("/invitations/accept (sign in first)")
+    page.screenshot("accept-existing-login")
+
+    # When they sign in with their existing password, the account is added and they land on /
+    page.fill("Username (email)", email)
+    page.fill("Password", PASSWORD)
+    page.click("Sign In and Accept")
+    page.wait_path("/")
+    assert options(page, "SELECT ACCOUNT") == ["21638 The Mill", "49418 Renovation Gym"]
+    assert count_of(page, "account") == "1 of 2"
+
+    # And their password did not change: the one typed on the accept page does not sign in
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        sign_in(cognito, browser_stack["portal_client_id"], email, "Another-Password-77")
+    assert sign_in(cognito, browser_stack["portal_client_id"], email, PASSWORD)
+
+
+def test_used_revoked_and_broken_links_say_so_in_words(page: Page, staff: Api, outbox: Outbox) -> None:
+    # Given a contact invited twice: the first link is revoked by the second
+    email = fresh_email("resent")
+    created = staff("POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json={"level": "account", "name": "Ray Cole", "email": email})
+    assert created.status_code == 201, created.text
+    first_link = invitation_link(outbox, email)
+    resent = staff("POST", f"/admin/contacts/{created.json()['contact_id']}/invitations")
+    assert resent.status_code == 202, resent.text
+    second_link = invitation_link(outbox, email, count=2)
+    assert second_link != first_link
+
+    # When the person uses the first link, the page says it no longer works, in words
+    set_password(page, first_link)
+    page.wait_for(lambda: "This invitation link no longer works" in page.text())
+    assert "revoked" in page.text().lower() or "replaced" in page.text().lower()
+    assert page.named("Send Me a New Link") is not None
+    page.assert_accessible("/invitations/accept (link no longer works)")
+    page.screenshot("accept-link-gone")
+
+    # When the second link is used, it works once; used again, it says so
+    set_password(page, second_link)
+    page.wait_path("/")
+    page.click("Sign out")
+    page.wait_path("/login")
+    set_password(page, second_link)
+    page.wait_for(lambda: "This invitation link no longer works" in page.text())
+    assert "used" in page.text().lower() or "accepted" in page.text().lower()
+
+    # And a link cut short is called incomplete, one without a token asks for the email's link
+    set_password(page, f"{page.base_url}/invitations/accept#token=abc")
+    page.wait_for(lambda: "incomplete" in page.text() or "no longer works" in page.text())
+    page.open("/invitations/accept")
+    assert "needs the link from your invitation email" in page.text()
+
+
+def test_a_login_with_ten_accounts_picks_any_of_them(
+    page: Page, staff: Api, anonymous: Api, outbox: Outbox, cognito: Any, browser_stack: dict[str, Any]
+) -> None:
+    # Given one email invited on ten accounts (a class without auto-invite; staff send each)
+    email = fresh_email("tenaccounts")
+    suffix = uuid.uuid4().hex[:6]
+    quiet = {"class_id": f"TEN{suffix}", "name": "Ten", "enable_portal_access": True}
+    assert staff("POST", "/admin/account-classes", json=quiet).status_code == 201
+    links = []
+    for n in range(10):
+        account_id = f"7{int(suffix, 16) % 10**5:05d}{n}"
+        account = {"account_id": account_id, "name": f"Hauling Site Group {n + 1}", "class_id": quiet["class_id"], "invoice_delivery": "email"}
+        assert staff("POST", "/admin/accounts", json=account).status_code == 201
+        site = {
+            "site_id": f"{account_id}001",
+            "name": f"Yard {n + 1}",
+            "address": {"line1": f"{100 + n} Main St", "city": "Houston", "state": "TX", "postal_code": "77065"},
+            "status": "active",
+        }
+        assert staff("POST", f"/admin/accounts/{account_id}/sites", json=site).status_code == 201
+        contact = staff("POST", f"/admin/accounts/{account_id}/contacts", json={"level": "account", "name": "Ten Tester", "email": email})
+        assert contact.status_code == 201, contact.text
+        assert staff("POST", f"/admin/contacts/{contact.json()['contact_id']}/invitations").status_code == 202
+        links.append(invitation_link(outbox, email, count=n + 1))
+    accept_by_http(anonymous, links[0], PASSWORD)
+    access_token = sign_in(cognito, browser_stack["portal_client_id"], email, PASSWORD)
+    for link in links[1:]:
+        token = link.split("#token=", 1)[1]
+        answer = anonymous("POST", "/portal/invitations/accept", json={"token": token}, headers={"Authorization": f"Bearer {access_token}"})
+        assert answer.status_code == 200, answer.text
+
+    # When the person signs in
+    page.open("/login")
+    page.fill("Username (email)", email)
+    page.fill("Password", PASSWORD)
+    page.click("Login")
+    page.wait_path("/")
+
+    # Then SELECT ACCOUNT lists all ten, 1 of 10, and picking the seventh shows its site
+    assert len(options(page, "SELECT ACCOUNT")) == 10
+    assert count_of(page, "account") == "1 of 10"
+    from selenium.webdriver.support.ui import Select
+
+    Select(page.named("SELECT ACCOUNT")).select_by_index(6)
+    page.wait_for(lambda: count_of(page, "account") == "7 of 10")
+    assert "Yard 7" in page.text() and "106 Main St" in page.text()
+    page.assert_accessible("/ (ten accounts)")
+    page.screenshot("home-ten-accounts")
+
+    # And the choice survives a reload of the page
+    page.driver.refresh()
+    page.wait_ready()
+    assert count_of(page, "account") == "7 of 10"
