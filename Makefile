@@ -66,6 +66,10 @@ validate: $(STAMP) ## sam validate --lint
 build: $(STAMP) ## sam build (needs python3.13, found in the venv)
 	$(BIN)/sam build --cached --parallel
 
+ENV ?= default
+deploy: build $(VENDORED) ## Deploy the stack and upload the portal pages behind CloudFront (ENV=prod for prod)
+	$(BIN)/python -m scripts.deploy_pages --config-env $(ENV)
+
 openapi: $(STAMP) ## Write docs/openapi.json from the resolvers
 	$(BIN)/python -m scripts.openapi --write
 
@@ -75,4 +79,4 @@ bench: $(STAMP) ## Benchmarks: cold start, DynamoDB calls per route, throughput;
 clean: ## Remove the venv, build output and local state
 	rm -rf $(VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache node_modules portal/vendor
 
-.PHONY: help venv vendor dev test pytest lint format typecheck validate build openapi bench clean
+.PHONY: help venv vendor deploy dev test pytest lint format typecheck validate build openapi bench clean

@@ -1,7 +1,7 @@
 // /invitations/accept#token=...: a new email sets its password; an email that already has a
 // login signs in first, then accepts with its access token (README, "Accepting").
 import { api, errorOf, loadConfig } from "./api.js";
-import { $, busy, clearErrors, fieldError, interactive, policyProblem, renderPolicy, say, tryLaterMessage, wireShowPassword } from "./forms.js";
+import { $, busy, capitalised, clearErrors, fieldError, interactive, policyProblem, renderPolicy, say, tryLaterMessage, wireShowPassword } from "./forms.js";
 import { accessToken, cognitoMessage, signIn } from "./session.js";
 
 const alert = $("#alert");
@@ -24,7 +24,7 @@ function show(part) {
 
 function gone(message) {
   $("#title").textContent = "This invitation link no longer works";
-  $("#gone-message").textContent = message;
+  $("#gone-message").textContent = capitalised(message);
   say(alert, "");
   show($("#gone"));
 }
@@ -39,7 +39,7 @@ function explain(result, form) {
     say(alert, "This email already has a portal login. Sign in with it to add this account; your password stays the same.", "info");
     signInForm.username.focus();
   } else if (result.status === 422 && (error.field === "password" || (error.details || []).some((d) => d.field === "password"))) {
-    fieldError(form, "password", error.message.replace(/^password: /, ""));
+    fieldError(form, "password", capitalised(error.message.replace(/^password: /, "")));
   } else if (result.status === 422) {
     gone("This invitation link is incomplete. Open it again from the email, or copy the whole link into the address bar.");
   } else if (result.status === 429) {

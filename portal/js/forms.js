@@ -45,9 +45,23 @@ export function showFieldErrors(form, error) {
   return shown;
 }
 
+/** The API's validation wording, said the way a form says it. */
 function sentence(text) {
   const clean = String(text || "This value is not valid").replace(/^[\w.[\]]+: /, "");
-  return clean.charAt(0).toUpperCase() + clean.slice(1).replace(/([^.])$/, "$1.");
+  if (/^(is required|field required|string should have at least 1 character)/i.test(clean)) return "This field is required.";
+  const shortest = clean.match(/^string should have at least (\d+) characters/i);
+  if (shortest) return `Enter at least ${shortest[1]} characters.`;
+  const longest = clean.match(/^string should have at most (\d+) characters/i);
+  if (longest) return `Enter at most ${longest[1]} characters.`;
+  if (/not a valid email address/i.test(clean)) return "Enter a valid email address, like name@example.com.";
+  if (/should match pattern/i.test(clean)) return "Use only letters, digits, dots, dashes and underscores.";
+  return capitalised(clean);
+}
+
+/** A message from the API as a sentence: capital first letter, full stop. */
+export function capitalised(text) {
+  const clean = String(text || "").trim();
+  return clean.charAt(0).toUpperCase() + clean.slice(1).replace(/([^.!?])$/, "$1.");
 }
 
 /** 429: "try again later", with the wait Retry-After gives (seconds, or an HTTP date). */

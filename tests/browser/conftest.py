@@ -9,6 +9,7 @@ docs/screenshots/report.json."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -251,12 +252,16 @@ class Page:
         assert counts["critical"] == 0 and counts["serious"] == 0, serious
 
     def screenshot(self, name: str) -> None:
+        """The whole page at 1280 px wide, however long it is."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        height = int(self.driver.execute_script("return document.querySelector('main').getBoundingClientRect().bottom"))
-        self.driver.set_window_size(1280, max(700, min(height + 60, 2400)))
-        self.driver.execute_script("document.documentElement.style.overflow = 'hidden'")
-        self.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
-        self.driver.execute_script("document.documentElement.style.overflow = ''")
+        height = self.driver.execute_script(
+            "return Math.ceil(Math.max(document.querySelector('main').getBoundingClientRect().bottom + 40, 640))"
+        )
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {"captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1}},
+        )
+        (SCREENSHOTS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
 
     def console_errors(self) -> list[str]:
         return [e["message"] for e in self.driver.get_log("browser") if e.get("level") == "SEVERE"]

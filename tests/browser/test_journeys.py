@@ -242,7 +242,12 @@ def test_a_login_with_ten_accounts_picks_any_of_them(
     # Given one email invited on ten accounts (a class without auto-invite; staff send each)
     email = fresh_email("tenaccounts")
     suffix = uuid.uuid4().hex[:6]
-    quiet = {"class_id": f"TEN{suffix}", "name": "Ten", "enable_portal_access": True}
+    quiet = {
+        "class_id": f"TEN{suffix}",
+        "name": "Ten",
+        "enable_portal_access": True,
+        "enable_viewing_inactive_site": "service_history_only",
+    }
     assert staff("POST", "/admin/account-classes", json=quiet).status_code == 201
     links = []
     for n in range(10):
@@ -253,7 +258,7 @@ def test_a_login_with_ten_accounts_picks_any_of_them(
             "site_id": f"{account_id}001",
             "name": f"Yard {n + 1}",
             "address": {"line1": f"{100 + n} Main St", "city": "Houston", "state": "TX", "postal_code": "77065"},
-            "status": "active",
+            "status": "inactive" if n == 6 else "active",
         }
         assert staff("POST", f"/admin/accounts/{account_id}/sites", json=site).status_code == 201
         contact = staff("POST", f"/admin/accounts/{account_id}/contacts", json={"level": "account", "name": "Ten Tester", "email": email})
@@ -274,7 +279,7 @@ def test_a_login_with_ten_accounts_picks_any_of_them(
     page.click("Login")
     page.wait_path("/")
 
-    # Then SELECT ACCOUNT lists all ten, 1 of 10, and picking the seventh shows its site
+    # Then SELECT ACCOUNT lists all ten, 1 of 10, and picking the seventh shows its (inactive) site
     assert len(options(page, "SELECT ACCOUNT")) == 10
     assert count_of(page, "account") == "1 of 10"
     from selenium.webdriver.support.ui import Select
@@ -282,6 +287,7 @@ def test_a_login_with_ten_accounts_picks_any_of_them(
     Select(page.named("SELECT ACCOUNT")).select_by_index(6)
     page.wait_for(lambda: count_of(page, "account") == "7 of 10")
     assert "Yard 7" in page.text() and "106 Main St" in page.text()
+    assert "Inactive" in page.text() and "Service history only" in page.text()
     page.assert_accessible("/ (ten accounts)")
     page.screenshot("home-ten-accounts")
 
