@@ -211,10 +211,10 @@ def start_stack(
     import boto3
 
     from local.authorizer import JwksCache
-    from local.event_sources import QueuePoller, StreamPoller, event_sources, unsupported_events
-    from local.gateway import Gateway, authorizers_of, cors_of, routes_of
     from local.cognito_proxy import PATH as COGNITO_PATH
     from local.cognito_proxy import CognitoProxy
+    from local.event_sources import QueuePoller, StreamPoller, event_sources, unsupported_events
+    from local.gateway import Gateway, authorizers_of, cors_of, routes_of
     from local.pages import local_pages
     from local.provision import provision
     from local.runtime import FunctionHost
@@ -310,7 +310,9 @@ def reset_code_mailer(sesv2: Any, sender: str) -> Callable[[str, str], None]:
     through SES and it shows in the outbox like any other email."""
 
     def send(to: str, code: str) -> None:
-        text = f"Your portal password reset code is {code}. It works once; if you did not ask for it, ignore this email."
+        text = (
+            f"Your portal password reset code is {code}. It works once; if you did not ask for it, ignore this email."
+        )
         sesv2.send_email(
             FromEmailAddress=sender,
             Destination={"ToAddresses": [to]},

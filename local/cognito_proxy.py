@@ -222,7 +222,7 @@ class CognitoProxy:
         if answer.status_code == 200 and code.startswith(MOTO_CODE_PREFIX):
             pool = self._pool_of(str(body.get("ClientId")))
             user = pool._get_user(str(body.get("Username")))
-            email = dict((a["Name"], a["Value"]) for a in user.attributes).get("email") if user else None
+            email = {a["Name"]: a["Value"] for a in user.attributes}.get("email") if user else None
             if email:
                 self._send_code(email, code.removeprefix(MOTO_CODE_PREFIX))
         return Response(answer.content, status=answer.status_code, content_type=AMZ_JSON)

@@ -79,7 +79,11 @@ def upload_pages(s3: Any, bucket: str, config: Mapping[str, Any], root: Path = P
         written.append(key)
     key = CONFIG_PATH.lstrip("/")
     s3.put_object(
-        Bucket=bucket, Key=key, Body=json.dumps(config).encode(), ContentType="application/json", CacheControl=PAGE_CACHE
+        Bucket=bucket,
+        Key=key,
+        Body=json.dumps(config).encode(),
+        ContentType="application/json",
+        CacheControl=PAGE_CACHE,
     )
     return [*written, key]
 

@@ -109,6 +109,22 @@ def outbox(browser_stack: dict[str, Any]) -> Outbox:
     return Outbox(browser_stack["outbox_url"])
 
 
+@dataclass(frozen=True)
+class Service:
+    """The stack as the tests reach it besides the browser: staff API, public API, outbox, Cognito."""
+
+    staff: Api
+    anonymous: Api
+    outbox: Outbox
+    cognito: Any
+    portal_client_id: str
+
+
+@pytest.fixture(scope="session")
+def service(staff: Api, anonymous: Api, outbox: Outbox, cognito: Any, browser_stack: dict[str, Any]) -> Service:
+    return Service(staff, anonymous, outbox, cognito, str(browser_stack["portal_client_id"]))
+
+
 @pytest.fixture
 def browser(tmp_path: Path, browser_stack: dict[str, Any]) -> Iterator[Any]:
     """A fresh headless Chromium with an empty profile; chromedriver named explicitly, so
@@ -197,9 +213,8 @@ class Page:
 
         def find() -> Any:
             for element in self.driver.find_elements(By.CSS_SELECTOR, "input, button, a, select, textarea"):
-                if element.is_displayed() and element.accessible_name == name:
-                    if role is None or element.aria_role == role:
-                        return element
+                if element.is_displayed() and element.accessible_name == name and role in (None, element.aria_role):
+                    return element
             return None
 
         return self.wait_for(find)
@@ -240,7 +255,7 @@ class Page:
             ".then((r) => done(r.violations.map((v) => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))))"
             ".catch((e) => done([{id: 'axe-error: ' + e, impact: 'critical', nodes: 0}]));"
         )
-        counts = {impact: 0 for impact in ("critical", "serious", "moderate", "minor")}
+        counts = dict.fromkeys(("critical", "serious", "moderate", "minor"), 0)
         for violation in violations:
             counts[str(violation["impact"])] = counts.get(str(violation["impact"]), 0) + 1
         self.report.entries.setdefault("axe", {})[page] = {"counts": counts, "violations": violations}
@@ -249,7 +264,8 @@ class Page:
     def assert_accessible(self, page: str) -> None:
         counts = self.axe(page)
         serious = self.report.entries["axe"][page]["violations"]
-        assert counts["critical"] == 0 and counts["serious"] == 0, serious
+        assert counts["critical"] == 0, serious
+        assert counts["serious"] == 0, serious
 
     def screenshot(self, name: str) -> None:
         """The whole page at 1280 px wide, however long it is."""

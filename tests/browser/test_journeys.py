@@ -5,11 +5,10 @@ work, the public forms' answers, and a login with ten accounts."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Page, accept_by_http, invitation_link, outbox_items
+from tests.browser.conftest import Page, Service, accept_by_http, invitation_link, outbox_items
 from tests.e2e.conftest import Api, Outbox, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -45,10 +44,14 @@ def test_staff_invite_a_contact_who_sets_a_password_and_sees_exactly_the_granted
 ) -> None:
     # Given staff create a contact on Renovation Gym (its class auto-invites) with two of three sites
     email = fresh_email("invited")
-    created = staff("POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json={"level": "account", "name": "Jo Park", "email": email})
+    created = staff(
+        "POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json={"level": "account", "name": "Jo Park", "email": email}
+    )
     assert created.status_code == 201, created.text
     granted = {"all_sites": False, "site_ids": ["49418001", "49418003"]}
-    assert staff("PUT", f"/admin/contacts/{created.json()['contact_id']}/portal-access", json=granted).status_code == 200
+    assert (
+        staff("PUT", f"/admin/contacts/{created.json()['contact_id']}/portal-access", json=granted).status_code == 200
+    )
 
     # When the invitation email arrives, its link is the hosted accept page
     link = invitation_link(outbox, email)
@@ -167,17 +170,20 @@ def test_request_access_by_service_address(page: Page) -> None:
     page.wait_for(lambda: "If the address matches a service location" in page.text())
 
 
-def test_an_existing_login_signs_in_to_accept_a_second_accounts_invitation(
-    page: Page, staff: Api, anonymous: Api, outbox: Outbox, cognito: Any, browser_stack: dict[str, Any]
-) -> None:
+def test_an_existing_login_signs_in_to_accept_a_second_accounts_invitation(page: Page, service: Service) -> None:
+    staff, anonymous, outbox, cognito = service.staff, service.anonymous, service.outbox, service.cognito
     # Given a login on The Mill
     email = fresh_email("twoaccounts")
-    first = staff("POST", "/admin/accounts/21638/contacts", json={"level": "account", "name": "Kim Lee", "email": email})
+    first = staff(
+        "POST", "/admin/accounts/21638/contacts", json={"level": "account", "name": "Kim Lee", "email": email}
+    )
     assert first.status_code == 201, first.text
     accept_by_http(anonymous, invitation_link(outbox, email), PASSWORD)
 
     # When Renovation Gym invites the same email and the person opens the link
-    second = staff("POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json={"level": "account", "name": "Kim Lee", "email": email})
+    second = staff(
+        "POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json={"level": "account", "name": "Kim Lee", "email": email}
+    )
     assert second.status_code == 201, second.text
     link = invitation_link(outbox, email, count=2)
 
@@ -197,14 +203,18 @@ def test_an_existing_login_signs_in_to_accept_a_second_accounts_invitation(
 
     # And their password did not change: the one typed on the accept page does not sign in
     with pytest.raises(cognito.exceptions.NotAuthorizedException):
-        sign_in(cognito, browser_stack["portal_client_id"], email, "Another-Password-77")
-    assert sign_in(cognito, browser_stack["portal_client_id"], email, PASSWORD)
+        sign_in(cognito, service.portal_client_id, email, "Another-Password-77")
+    assert sign_in(cognito, service.portal_client_id, email, PASSWORD)
 
 
 def test_used_revoked_and_broken_links_say_so_in_words(page: Page, staff: Api, outbox: Outbox) -> None:
     # Given a contact invited twice: the first link is revoked by the second
     email = fresh_email("resent")
-    created = staff("POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json={"level": "account", "name": "Ray Cole", "email": email})
+    created = staff(
+        "POST",
+        f"/admin/accounts/{DEMO_ACCOUNT}/contacts",
+        json={"level": "account", "name": "Ray Cole", "email": email},
+    )
     assert created.status_code == 201, created.text
     first_link = invitation_link(outbox, email)
     resent = staff("POST", f"/admin/contacts/{created.json()['contact_id']}/invitations")
@@ -236,9 +246,8 @@ def test_used_revoked_and_broken_links_say_so_in_words(page: Page, staff: Api, o
     assert "needs the link from your invitation email" in page.text()
 
 
-def test_a_login_with_ten_accounts_picks_any_of_them(
-    page: Page, staff: Api, anonymous: Api, outbox: Outbox, cognito: Any, browser_stack: dict[str, Any]
-) -> None:
+def test_a_login_with_ten_accounts_picks_any_of_them(page: Page, service: Service) -> None:
+    staff, anonymous, outbox, cognito = service.staff, service.anonymous, service.outbox, service.cognito
     # Given one email invited on ten accounts (a class without auto-invite; staff send each)
     email = fresh_email("tenaccounts")
     suffix = uuid.uuid4().hex[:6]
@@ -252,7 +261,12 @@ def test_a_login_with_ten_accounts_picks_any_of_them(
     links = []
     for n in range(10):
         account_id = f"7{int(suffix, 16) % 10**5:05d}{n}"
-        account = {"account_id": account_id, "name": f"Hauling Site Group {n + 1}", "class_id": quiet["class_id"], "invoice_delivery": "email"}
+        account = {
+            "account_id": account_id,
+            "name": f"Hauling Site Group {n + 1}",
+            "class_id": quiet["class_id"],
+            "invoice_delivery": "email",
+        }
         assert staff("POST", "/admin/accounts", json=account).status_code == 201
         site = {
             "site_id": f"{account_id}001",
@@ -261,15 +275,24 @@ def test_a_login_with_ten_accounts_picks_any_of_them(
             "status": "inactive" if n == 6 else "active",
         }
         assert staff("POST", f"/admin/accounts/{account_id}/sites", json=site).status_code == 201
-        contact = staff("POST", f"/admin/accounts/{account_id}/contacts", json={"level": "account", "name": "Ten Tester", "email": email})
+        contact = staff(
+            "POST",
+            f"/admin/accounts/{account_id}/contacts",
+            json={"level": "account", "name": "Ten Tester", "email": email},
+        )
         assert contact.status_code == 201, contact.text
         assert staff("POST", f"/admin/contacts/{contact.json()['contact_id']}/invitations").status_code == 202
         links.append(invitation_link(outbox, email, count=n + 1))
     accept_by_http(anonymous, links[0], PASSWORD)
-    access_token = sign_in(cognito, browser_stack["portal_client_id"], email, PASSWORD)
+    access_token = sign_in(cognito, service.portal_client_id, email, PASSWORD)
     for link in links[1:]:
         token = link.split("#token=", 1)[1]
-        answer = anonymous("POST", "/portal/invitations/accept", json={"token": token}, headers={"Authorization": f"Bearer {access_token}"})
+        answer = anonymous(
+            "POST",
+            "/portal/invitations/accept",
+            json={"token": token},
+            headers={"Authorization": f"Bearer {access_token}"},
+        )
         assert answer.status_code == 200, answer.text
 
     # When the person signs in
@@ -286,8 +309,9 @@ def test_a_login_with_ten_accounts_picks_any_of_them(
 
     Select(page.named("SELECT ACCOUNT")).select_by_index(6)
     page.wait_for(lambda: count_of(page, "account") == "7 of 10")
-    assert "Yard 7" in page.text() and "106 Main St" in page.text()
-    assert "Inactive" in page.text() and "Service history only" in page.text()
+    shown = page.text()
+    for expected in ("Yard 7", "106 Main St", "Inactive", "Service history only"):
+        assert expected in shown
     page.assert_accessible("/ (ten accounts)")
     page.screenshot("home-ten-accounts")
 

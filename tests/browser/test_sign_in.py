@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Page, Report, accept_by_http, invitation_link, outbox_items
+from tests.browser.conftest import Page, Report, Service, accept_by_http, invitation_link, outbox_items
 from tests.e2e.conftest import Api, Outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -23,7 +22,9 @@ INTERACTIVE_BUDGET_MS = 3_000
 def new_login(staff: Api, anonymous: Api, outbox: Outbox, *, account: str = "49418") -> str:
     """A contact the class auto-invites, accepted with PASSWORD: a ready portal login's email."""
     email = f"browser.{uuid.uuid4().hex[:8]}@example.com"
-    created = staff("POST", f"/admin/accounts/{account}/contacts", json={"level": "account", "name": "Pat Doe", "email": email})
+    created = staff(
+        "POST", f"/admin/accounts/{account}/contacts", json={"level": "account", "name": "Pat Doe", "email": email}
+    )
     assert created.status_code == 201, created.text
     accept_by_http(anonymous, invitation_link(outbox, email), PASSWORD)
     return email
@@ -101,10 +102,8 @@ def test_a_wrong_password_is_refused_in_words_and_keeps_no_token(
     assert email in page.text()
 
 
-def test_sign_out_clears_the_tokens_and_revokes_the_refresh_token(
-    page: Page, staff: Api, anonymous: Api, outbox: Outbox, cognito: Any, browser_stack: dict[str, Any]
-) -> None:
-    email = new_login(staff, anonymous, outbox)
+def test_sign_out_clears_the_tokens_and_revokes_the_refresh_token(page: Page, service: Service) -> None:
+    email = new_login(service.staff, service.anonymous, service.outbox)
     page.open("/login")
     page.fill("Username (email)", email)
     page.fill("Password", PASSWORD)
@@ -124,9 +123,9 @@ def test_sign_out_clears_the_tokens_and_revokes_the_refresh_token(
 
     # Then the tokens are gone from the browser, and Cognito no longer honours the refresh token
     assert page.storage() == {"session": {}, "local": {}}
-    with pytest.raises(cognito.exceptions.NotAuthorizedException):
-        cognito.initiate_auth(
-            ClientId=browser_stack["portal_client_id"],
+    with pytest.raises(service.cognito.exceptions.NotAuthorizedException):
+        service.cognito.initiate_auth(
+            ClientId=service.portal_client_id,
             AuthFlow="REFRESH_TOKEN_AUTH",
             AuthParameters={"REFRESH_TOKEN": refresh},
         )

@@ -44,7 +44,9 @@ def test_pages_are_uploaded_under_their_paths_with_types_and_caching(aws: None, 
 
     keys = upload_pages(s3, "pages", config, root=_portal_root(tmp_path))
 
-    assert {"login", "request-login", "request-access", "forgot-password", "invitations/accept", "index.html"} <= set(keys)
+    assert {"login", "request-login", "request-access", "forgot-password", "invitations/accept", "index.html"} <= set(
+        keys
+    )
     login = s3.get_object(Bucket="pages", Key="login")
     assert login["ContentType"] == "text/html; charset=utf-8"
     assert login["CacheControl"] == "no-cache"
@@ -66,7 +68,7 @@ def test_an_empty_vendor_folder_stops_the_upload(aws: None, tmp_path: Path) -> N
 
 
 def test_config_json_carries_the_deployed_pools_password_policy(aws: None) -> None:
-    cognito = boto3.client("cognito-idp", region_name="us-east-1")
+    cognito: Any = boto3.client("cognito-idp", region_name="us-east-1")
     policy = {"MinimumLength": 14, "RequireLowercase": True, "RequireUppercase": False, "RequireNumbers": True}
     pool = cognito.create_user_pool(PoolName="portal", Policies={"PasswordPolicy": policy})["UserPool"]
 
@@ -95,7 +97,7 @@ def test_the_stack_state_and_the_invalidation(aws: None) -> None:
     assert outputs == {"PortalUrl": "https://d1.cloudfront.net"}
     assert parameters == {"PortalOrigin": "https://portal.example.com"}
 
-    cloudfront = boto3.client("cloudfront", region_name="us-east-1")
+    cloudfront: Any = boto3.client("cloudfront", region_name="us-east-1")
     origin = {"Id": "o", "DomainName": "pages.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}
     distribution = cloudfront.create_distribution(
         DistributionConfig={
