@@ -24,7 +24,7 @@ import pytest
 import requests
 
 from local.template import ROOT
-from tests.e2e.conftest import Api, Outbox, _start_local_stack, _stop, sign_in
+from tests.e2e.conftest import Api, Outbox, _start_local_stack, _stop, cognito_client, sign_in
 
 CHROMIUM = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -62,7 +62,7 @@ def _missing() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A local stack for the browser tests alone (their Request Login attempts count against
     the invoice's rate limit, which the e2e tests must not share)."""
     reason = _missing()
@@ -74,29 +74,13 @@ def browser_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
 
 
 @pytest.fixture(scope="session")
-def base_url(browser_stack: dict[str, Any]) -> str:
-    return str(browser_stack["api_url"]).rstrip("/")
+def base_url(stack: dict[str, Any]) -> str:
+    return str(stack["api_url"]).rstrip("/")
 
 
 @pytest.fixture(scope="session")
-def cognito(browser_stack: dict[str, Any]) -> Any:
-    import boto3
-
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=browser_stack["cognito_endpoint_url"],
-        region_name=browser_stack["region"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-@pytest.fixture(scope="session")
-def staff(browser_stack: dict[str, Any], cognito: Any, base_url: str) -> Api:
-    token = sign_in(
-        cognito, browser_stack["staff_client_id"], browser_stack["staff_username"], browser_stack["staff_password"]
-    )
-    return Api(base_url, token)
+def cognito(stack: dict[str, Any]) -> Any:
+    return cognito_client(stack)
 
 
 @pytest.fixture(scope="session")
@@ -105,8 +89,15 @@ def anonymous(base_url: str) -> Api:
 
 
 @pytest.fixture(scope="session")
-def outbox(browser_stack: dict[str, Any]) -> Outbox:
-    return Outbox(browser_stack["outbox_url"])
+def staff(stack: dict[str, Any], cognito: Any, anonymous: Api) -> Api:
+    return anonymous.as_user(
+        sign_in(cognito, stack["staff_client_id"], stack["staff_username"], stack["staff_password"])
+    )
+
+
+@pytest.fixture(scope="session")
+def outbox(stack: dict[str, Any]) -> Outbox:
+    return Outbox(stack["outbox_url"])
 
 
 @dataclass(frozen=True)
@@ -121,12 +112,12 @@ class Service:
 
 
 @pytest.fixture(scope="session")
-def service(staff: Api, anonymous: Api, outbox: Outbox, cognito: Any, browser_stack: dict[str, Any]) -> Service:
-    return Service(staff, anonymous, outbox, cognito, str(browser_stack["portal_client_id"]))
+def service(staff: Api, anonymous: Api, outbox: Outbox, cognito: Any, stack: dict[str, Any]) -> Service:
+    return Service(staff, anonymous, outbox, cognito, str(stack["portal_client_id"]))
 
 
 @pytest.fixture
-def browser(tmp_path: Path, browser_stack: dict[str, Any]) -> Iterator[Any]:
+def browser(tmp_path: Path, stack: dict[str, Any]) -> Iterator[Any]:
     """A fresh headless Chromium with an empty profile; chromedriver named explicitly, so
     Selenium Manager never looks for (or downloads) a driver."""
     from selenium import webdriver

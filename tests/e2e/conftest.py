@@ -78,6 +78,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def cognito(stack: dict[str, Any]) -> Any:
+    return cognito_client(stack)
+
+
+def cognito_client(stack: dict[str, Any]) -> Any:
     """cognito-idp of the stack: moto's endpoint locally (any credentials), AWS when deployed."""
     if stack.get("cognito_endpoint_url"):
         return boto3.client(
