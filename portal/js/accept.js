@@ -36,6 +36,7 @@ function explain(result, form) {
     gone(error.message || "This invitation link has expired, was already used, or was replaced by a newer one.");
   } else if (result.status === 409 && error.code === "sign_in_required") {
     show(signInForm);
+    $("#sign-in-intro").hidden = true; // the alert says it
     say(alert, "This email already has a portal login. Sign in with it to add this account; your password stays the same.", "info");
     signInForm.username.focus();
   } else if (result.status === 422 && (error.field === "password" || (error.details || []).some((d) => d.field === "password"))) {
@@ -88,6 +89,7 @@ signInForm.addEventListener("submit", async (event) => {
 });
 
 $("#have-login").addEventListener("click", () => {
+  $("#sign-in-intro").hidden = false;
   show(signInForm);
   signInForm.username.focus();
 });

@@ -68,7 +68,8 @@ function showAccount(siteId) {
   const siteIndex = Math.max(0, sites.findIndex((s) => s.site_id === siteId));
   $("#site").selectedIndex = siteIndex;
   $("#site").disabled = sites.length === 0;
-  $("#site-count").textContent = sites.length ? `${siteIndex + 1} of ${sites.length}` : "none";
+  const more = account.more_sites ? "+" : "";
+  $("#site-count").textContent = sites.length ? `${siteIndex + 1} of ${sites.length}${more}` : "none";
   $("#capabilities").replaceChildren(...capabilities(account));
   $("#account-details").hidden = false;
   showSite();
@@ -90,6 +91,7 @@ async function load() {
     $("#empty").hidden = false;
     return;
   }
+  if (me.more_accounts) say(alert(), `This login has more accounts than the ${accounts.length} shown here.`, "info");
   const choice = JSON.parse(sessionStorage.getItem(CHOICE_KEY) || "{}");
   $("#account").replaceChildren(...accounts.map((a) => option(a.account_id, `${a.account_id} ${a.name}`)));
   $("#account").selectedIndex = Math.max(0, accounts.findIndex((a) => a.account_id === choice.account));

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 
@@ -19,11 +18,12 @@ LOGIN_WEIGHT_BUDGET = 200_000
 INTERACTIVE_BUDGET_MS = 3_000
 
 
-def new_login(staff: Api, anonymous: Api, outbox: Outbox, *, account: str = "49418") -> str:
-    """A contact the class auto-invites, accepted with PASSWORD: a ready portal login's email."""
-    email = f"browser.{uuid.uuid4().hex[:8]}@example.com"
+def new_login(staff: Api, anonymous: Api, outbox: Outbox, name: str) -> str:
+    """A contact the class auto-invites, accepted with PASSWORD: a ready portal login's email
+    (one name per test: each browser session has a stack of its own)."""
+    email = f"{name}@example.com"
     created = staff(
-        "POST", f"/admin/accounts/{account}/contacts", json={"level": "account", "name": "Pat Doe", "email": email}
+        "POST", "/admin/accounts/49418/contacts", json={"level": "account", "name": "Pat Doe", "email": email}
     )
     assert created.status_code == 201, created.text
     accept_by_http(anonymous, invitation_link(outbox, email), PASSWORD)
@@ -70,7 +70,7 @@ def test_the_login_page_renders_login_config_cold_and_fast(page: Page, report: R
 def test_a_wrong_password_is_refused_in_words_and_keeps_no_token(
     page: Page, staff: Api, anonymous: Api, outbox: Outbox
 ) -> None:
-    email = new_login(staff, anonymous, outbox)
+    email = new_login(staff, anonymous, outbox, "wrong.password")
     page.open("/login")
 
     # When the person types a wrong password
@@ -87,7 +87,7 @@ def test_a_wrong_password_is_refused_in_words_and_keeps_no_token(
     page.screenshot("login-wrong-password")
 
     # And an email without a login gets the very same words
-    page.fill("Username (email)", f"nobody.{uuid.uuid4().hex[:6]}@example.com")
+    page.fill("Username (email)", "nobody@example.com")
     page.fill("Password", "Not-The-Password-1")
     page.click("Login")
     page.wait_for(lambda: "Incorrect username or password." in page.alert_text() and page.named("Login").is_enabled())
@@ -103,7 +103,7 @@ def test_a_wrong_password_is_refused_in_words_and_keeps_no_token(
 
 
 def test_sign_out_clears_the_tokens_and_revokes_the_refresh_token(page: Page, service: Service) -> None:
-    email = new_login(service.staff, service.anonymous, service.outbox)
+    email = new_login(service.staff, service.anonymous, service.outbox, "sign.out")
     page.open("/login")
     page.fill("Username (email)", email)
     page.fill("Password", PASSWORD)
@@ -137,7 +137,7 @@ def test_sign_out_clears_the_tokens_and_revokes_the_refresh_token(page: Page, se
 def test_a_forgotten_password_is_reset_with_the_emailed_code(
     page: Page, staff: Api, anonymous: Api, outbox: Outbox
 ) -> None:
-    email = new_login(staff, anonymous, outbox)
+    email = new_login(staff, anonymous, outbox, "forgot.password")
     page.open("/login")
     page.click("Forgot or Reset Password")
     page.wait_path("/forgot-password")
@@ -182,7 +182,7 @@ def test_a_forgotten_password_is_reset_with_the_emailed_code(
 
 
 def test_a_reset_for_an_email_without_a_login_says_the_same_and_sends_nothing(page: Page, outbox: Outbox) -> None:
-    email = f"nobody.{uuid.uuid4().hex[:8]}@example.com"
+    email = "no.login@example.com"
     page.open("/forgot-password")
     page.fill("Email Address", email)
     page.click("Send Code")
