@@ -188,3 +188,34 @@ def test_a_reset_for_an_email_without_a_login_says_the_same_and_sends_nothing(pa
     page.click("Send Code")
     page.wait_for(lambda: f"If there is a login for {email}, we have emailed it a code" in page.text())
     assert outbox_items(outbox, email) == []
+
+
+def test_the_login_page_follows_the_options_staff_turn_off(page: Page) -> None:
+    """login-config is cached for a minute per instance, so staff's change is played here by
+    answering the page's own request with the options off (and a logo), before any script runs."""
+    logo = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnLz4="
+    page.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "const real = window.fetch.bind(window);"
+            "window.fetch = async (url, init) => {"
+            "  const answer = await real(url, init);"
+            "  if (!String(url).endsWith('/portal/login-config')) return answer;"
+            "  const config = await answer.json();"
+            "  Object.assign(config, {request_login_enabled: false, account_request_via_address_enabled: false,"
+            f"    login_terms_html: '', login_logo_url: '{logo}'}});"
+            "  return new Response(JSON.stringify(config), {status: 200, headers: answer.headers});"
+            "};"
+        },
+    )
+    page.open("/login")
+    assert "Request Login" not in page.text()
+    assert "Request access by service address" not in page.text()
+    assert "Testing login terms" not in page.text()
+    assert page.driver.execute_script("return document.querySelector('#logo img').alt") == "Company logo"
+
+    page.open("/request-login")
+    assert "Request Login is not available" in page.text()
+    assert not page.driver.execute_script("return document.getElementById('request').checkVisibility()")
+    page.open("/request-access")
+    assert "Requests by service address are not available" in page.text()
