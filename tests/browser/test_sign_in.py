@@ -6,12 +6,11 @@ import re
 
 import pytest
 
-from tests.browser.conftest import Page, Report, Service, accept_by_http, invitation_link, outbox_items
+from tests.browser.page import PASSWORD, Page, Report, Service, accept_by_http, invitation_link, outbox_items
 from tests.e2e.conftest import Api, Outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-PASSWORD = "Portal-Login-2026"
 CODE = re.compile(r"code is (\d{6})")
 # What /login may weigh cold and how soon it must be usable (shared 2-core CI machine).
 LOGIN_WEIGHT_BUDGET = 200_000
