@@ -115,6 +115,7 @@ def test_sign_out_clears_the_tokens_and_revokes_the_refresh_token(page: Page, se
     refresh = next(v for k, v in storage["session"].items() if k.endswith(".refreshToken"))
     access = next(v for k, v in storage["session"].items() if k.endswith(".accessToken"))
     assert access not in page.driver.current_url
+    assert not [m for m in page.driver.get_log("browser") if access in m["message"] or refresh in m["message"]]
 
     # When the person signs out
     page.click("Sign out")
