@@ -204,10 +204,10 @@ ratio or a count measured side by side in this one run; absolute times are only 
    function's environment (local/template.py, local/functions.py, the layer on sys.path), building
    its settings and clients; against the *floor* (boto3 + a DynamoDB client) and the *anchor* (a
    minimal Powertools `APIGatewayHttpResolver` with `enable_validation` and one pydantic route,
-   plus the DynamoDB client). Interleaved runs after a warm-up round, medians. A function over
-   1.1x the anchor names, from `python -X importtime`, the packages it imports beyond the anchor
-   (own import time) and the layer module that pulls each in. X-Ray is off (outside Lambda the
-   Powertools Tracer does not patch), so in Lambda the Tracer costs more than shown here.
+   plus the DynamoDB client). Interleaved runs after a warm-up round, medians. Each function
+   names, from `python -X importtime`, the packages it imports beyond the anchor (own import
+   time, as a share of the anchor's) and the layer module that pulls each in. No function imports
+   the X-Ray SDK (Lambda's active tracing needs none), so Lambda adds nothing to these imports.
 2. **DynamoDB calls per route** (`scripts/bench_routes.py`): every HTTP route of template.yaml with
    a valid request, every stream or queue consumer with a 2-record batch, on a cold instance,
    while moto holds {sizes} accounts + sites + contacts; calls counted with a botocore

@@ -27,7 +27,7 @@ from portal_access.dal.contacts_table import contact_from_item
 from portal_access.dal.dynamodb import create_client
 from portal_access.domain.invitations import AutoInviteOutcome, build_invitations_service
 from portal_access.email.sender import SesEmailSender, create_ses_client
-from portal_access.observability import logger, metrics, tracer
+from portal_access.observability import logger, metrics
 from portal_access.settings import AutoInviteSettings
 
 # Longer than the stream's 24-hour retention: no redelivery can outlive the record of a send.
@@ -76,7 +76,6 @@ def record_handler(record: DynamoDBStreamRecordModel) -> None:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     idempotency.register_lambda_context(context)

@@ -37,7 +37,7 @@ from portal_access.domain.self_registration import SelfRegistrationService
 from portal_access.domain.system_options import SystemOptionsService
 from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.models.self_service import AccessRequestMessage, QueueMessage, SelfRegistrationMessage
-from portal_access.observability import logger, metrics, tracer
+from portal_access.observability import logger, metrics
 from portal_access.settings import SelfRegistrationWorkerSettings
 
 # Longer than the queue keeps a message (one day): no redelivery outlives the record of it.
@@ -107,7 +107,6 @@ def record_handler(record: QueueRecord) -> None:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     idempotency.register_lambda_context(context)
