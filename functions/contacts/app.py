@@ -45,6 +45,7 @@ from portal_access.models.settings import (
     EmailTemplate,
     EmailTemplateBody,
     SystemOptions,
+    SystemOptionsReplace,
 )
 from portal_access.observability import metrics
 from portal_access.settings import ContactsApiSettings
@@ -99,7 +100,7 @@ def get_system_options() -> SystemOptions:
 
 
 @app.put("/admin/system-options/customer-portal", tags=["system options"])
-def replace_system_options(body: Annotated[SystemOptions, Body()]) -> SystemOptions:
+def replace_system_options(body: Annotated[SystemOptionsReplace, Body()]) -> SystemOptions:
     return system_options.replace(body)
 
 

@@ -124,6 +124,9 @@ class PortalAccess(InputModel):
 class Contact(ContactDetails):
     model_config = OutputModel.model_config
 
+    # Stored contacts: their emails were validated when written (see models.common.Email).
+    email: str | None = None
+    email_2: str | None = None
     contact_id: str
     account_id: str
     level: Level
