@@ -57,7 +57,7 @@ settings_table = SettingsTable(client, settings.settings_table)
 contacts_table = ContactsTable(client, settings.contacts_table)
 activity_table = ActivityTable(client, settings.activity_table)
 
-portal_logins = PortalLogins(create_cognito_client(), settings.portal_user_pool_id)
+portal_logins = PortalLogins(create_cognito_client, settings.portal_user_pool_id)
 
 contacts = ContactsService(client, contacts_table, accounts_table, activity_table, logins=portal_logins)
 accounts = AccountsService(client, accounts_table, settings_table, contacts)

@@ -46,7 +46,7 @@ _METRIC_BY_OUTCOME = {"sent": "AutoInvitesSent", "failed": "AutoInvitesFailed", 
 
 settings = AutoInviteSettings.from_env()
 client = create_client()
-invitations = build_invitations_service(client, settings, sender=SesEmailSender(create_ses_client()))
+invitations = build_invitations_service(client, settings, sender=SesEmailSender(create_ses_client))
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 idempotency = IdempotencyConfig(

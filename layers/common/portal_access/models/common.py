@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, WithJsonSchema
 
 # Ids staff type in the back office: "49418", "49418001", "COMM-RES".
 Identifier = Annotated[
@@ -16,8 +16,10 @@ LongText = Annotated[str, StringConstraints(max_length=4000)]
 Html = Annotated[str, StringConstraints(max_length=20000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+()\-. x]{3,32}$")]
 # Validates with email_validator: for input models only. What was stored passed it on the way in
-# and is read back as `str`, so a function that only reads contacts never imports it.
+# and is read back as StoredEmail (a str, documented the same), so a function that only reads
+# contacts or options never imports email_validator.
 Email = Annotated[EmailStr, Field(max_length=254)]
+StoredEmail = Annotated[str, WithJsonSchema({"type": "string", "maxLength": 254, "format": "email"})]
 TemplateName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[\w ()\-.,&]+$")
 ]
