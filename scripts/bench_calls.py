@@ -5,7 +5,9 @@ at each table size in turn, in one moto world. Setup calls are not counted."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+import tracemalloc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,7 @@ class Measured:
     status: int | None = None
     error: str | None = None
     seconds: float = 0.0
+    peak_bytes: int = 0  # most memory allocated at once while it ran (tracemalloc)
 
     @property
     def dynamodb(self) -> list[str]:
@@ -33,6 +36,18 @@ class Measured:
 
     def per_record(self, service: str) -> float:
         return sum(1 for c in self.calls if c.service == service) / max(self.records, 1)
+
+
+@contextmanager
+def allocation_peak(result: Measured) -> Iterator[None]:
+    """The request's own working set: Python allocations at their peak while it runs. An upper
+    bound: moto answers in-process, so its allocations for those calls count too."""
+    tracemalloc.start()
+    try:
+        yield
+    finally:
+        result.peak_bytes = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
 
 
 def measure_route(world: World, key: str) -> Measured:
@@ -51,7 +66,7 @@ def measure_route(world: World, key: str) -> Measured:
         event = world.event(route, request)
         # A cold instance: nothing cached from the setup's requests (e.g. the system options).
         function = world.reload(route.function)
-        with world.recorder.recording() as calls:
+        with world.recorder.recording() as calls, allocation_peak(result):
             started = time.perf_counter()
             response = function.invoke(event)
             result.seconds = time.perf_counter() - started
@@ -75,7 +90,7 @@ def measure_consumer(world: World, kind: BatchKind, records: int) -> Measured:
         batch = kind.make(world, records)
         result.records = batch.records
         loaded = world.reload(kind.function)
-        with world.recorder.recording() as calls:
+        with world.recorder.recording() as calls, allocation_peak(result):
             started = time.perf_counter()
             answer = loaded.invoke(batch.event)
             result.seconds = time.perf_counter() - started

@@ -81,3 +81,9 @@ def test_the_check_sees_an_import() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
+
+
+def test_the_layer_ships_no_tracer_sdk() -> None:
+    requirements = (ROOT / "layers" / "common" / "requirements.txt").read_text(encoding="utf-8").lower()
+    assert "[tracer]" not in requirements
+    assert "aws-xray-sdk" not in requirements
