@@ -333,7 +333,7 @@ class InvitationsService:
         action = _ACTION_BY_TRIGGER[record.trigger]
         for attempt in range(MAX_SEND_ATTEMPTS):
             # A contact created here has no pointer yet, unless a deleted contact had its id.
-            fresh = creating and attempt == 0
+            fresh = bool(creating) and attempt == 0
             previous = None if fresh else self.reads.latest_invitation_id(record.contact_id)
             base = [
                 self._invitations.put_new_op(record),
