@@ -175,13 +175,13 @@ def memory_rows(
     template: Mapping[str, Any], cold: Mapping[str, ColdStart], by_size: Mapping[int, Mapping[str, Measured]]
 ) -> list[Row]:
     """Per function: its cold start's peak (1) plus the largest working set of one of its requests
-    or batches at the largest size (2), against the MemorySize template.yaml gives it."""
-    largest = by_size[max(by_size)]
+    or batches at the smallest size (2), against the MemorySize template.yaml gives it."""
+    smallest = by_size[min(by_size)]
     resolver = dummy_resolver(template)
     rows = []
     for name in sorted(resources_of_type(template, "AWS::Serverless::Function")):
         result = cold.get(name)
-        requests = [m for m in largest.values() if m.function == name and not m.error]
+        requests = [m for m in smallest.values() if m.function == name and not m.error]
         if result is None or result.error or not requests:
             rows.append(Row("5 memory", name, "not measured", "", "skipped"))
             continue
@@ -210,10 +210,12 @@ def http_rows(results: list[LoadResult] | str) -> list[Row]:
         figure = (
             f"gateway: {result.gateway.requests_per_second:.0f} req/s, p50 {_ms(result.gateway.p50)}, "
             f"p99 {_ms(result.gateway.p99)} ({result.gateway.requests} requests, {result.gateway.errors} errors); "
-            f"direct handler: {result.direct.requests_per_second:.0f} req/s, p50 {_ms(result.direct.p50)}; "
+            f"direct handler: {result.direct.requests_per_second:.0f} req/s, p50 {_ms(result.direct.p50)} "
+            f"({result.direct.requests} requests, {result.direct.errors} errors); "
             f"gateway/direct: {result.p50_ratio:.2f}x p50, {result.throughput_ratio:.2f}x throughput"
         )
-        rows.append(Row("4 local HTTP API", f"`{result.route}`", figure, "no errors", _ok(result.gateway.errors == 0)))
+        ok = result.gateway.errors == 0 and result.direct.errors == 0
+        rows.append(Row("4 local HTTP API", f"`{result.route}`", figure, "no errors", _ok(ok)))
     return rows
 
 
@@ -259,8 +261,8 @@ ratio or a count measured side by side in this one run; absolute times are only 
    and the same moto server, so the gateway's share (HTTP, JWT authorizer, conversion) is a ratio.
 5. **Memory**: per function, its cold start's peak (1, ru_maxrss: the interpreter and every
    import) plus the largest Python working set (tracemalloc peak) of one of its requests or
-   batches in 2 at the largest size (an upper bound: moto answers in the same process), against
-   the MemorySize template.yaml gives it.
+   batches in 2 at the smallest size (the handlers read bounded pages at any size; an upper
+   bound: moto answers in the same process), against the MemorySize template.yaml gives it.
 """
 
 
