@@ -119,8 +119,7 @@ def use_moto_environment(endpoint: str) -> None:
         os.environ.pop(name, None)
     os.environ.update(FAKE_CREDENTIALS)
     os.environ.update(AWS_ENDPOINT_URL=endpoint, AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION)
-    # No X-Ray daemon, and EMF metrics would flood the console; a developer may turn them back on.
-    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    # EMF metrics would flood the console; a developer may turn them back on.
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 

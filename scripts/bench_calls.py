@@ -5,15 +5,15 @@ at each table size in turn, in one moto world. Setup calls are not counted."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+import tracemalloc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from scripts.bench_budgets import Budget
 from scripts.bench_routes import BATCHES, RECIPES, BatchKind, prepare
 from scripts.bench_world import Call, World, dynamodb_calls, open_world
-
-CONSUMER_RECORDS = 2  # a sample batch for the per-size counts
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Measured:
     status: int | None = None
     error: str | None = None
     seconds: float = 0.0
+    peak_bytes: int = 0  # most memory allocated at once while it ran (tracemalloc)
 
     @property
     def dynamodb(self) -> list[str]:
@@ -37,7 +38,23 @@ class Measured:
         return sum(1 for c in self.calls if c.service == service) / max(self.records, 1)
 
 
-def measure_route(world: World, key: str) -> Measured:
+@contextmanager
+def allocation_peak(result: Measured) -> Iterator[None]:
+    """The request's own working set: Python allocations at their peak while it runs. An upper
+    bound: moto answers in-process, so its allocations for those calls count too."""
+    tracemalloc.start()
+    try:
+        yield
+    finally:
+        result.peak_bytes = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+
+def memory_of(result: Measured, *, trace: bool) -> AbstractContextManager[None]:
+    return allocation_peak(result) if trace else nullcontext()
+
+
+def measure_route(world: World, key: str, *, trace: bool = False) -> Measured:
     route = world.routes[key]
     result = Measured(key=key, function=route.function, items=world.seeded.items)
     loaded = world.functions[route.function]
@@ -53,7 +70,7 @@ def measure_route(world: World, key: str) -> Measured:
         event = world.event(route, request)
         # A cold instance: nothing cached from the setup's requests (e.g. the system options).
         function = world.reload(route.function)
-        with world.recorder.recording() as calls:
+        with world.recorder.recording() as calls, memory_of(result, trace=trace):
             started = time.perf_counter()
             response = function.invoke(event)
             result.seconds = time.perf_counter() - started
@@ -68,7 +85,7 @@ def measure_route(world: World, key: str) -> Measured:
     return result
 
 
-def measure_consumer(world: World, kind: BatchKind, records: int = CONSUMER_RECORDS) -> Measured:
+def measure_consumer(world: World, kind: BatchKind, records: int, *, trace: bool = False) -> Measured:
     result = Measured(key=kind.key, function=kind.function, items=world.seeded.items, records=records)
     if world.functions[kind.function].handler is None:
         result.error = f"does not load: {world.functions[kind.function].error}"
@@ -77,7 +94,7 @@ def measure_consumer(world: World, kind: BatchKind, records: int = CONSUMER_RECO
         batch = kind.make(world, records)
         result.records = batch.records
         loaded = world.reload(kind.function)
-        with world.recorder.recording() as calls:
+        with world.recorder.recording() as calls, memory_of(result, trace=trace):
             started = time.perf_counter()
             answer = loaded.invoke(batch.event)
             result.seconds = time.perf_counter() - started
@@ -93,13 +110,15 @@ def measure_consumer(world: World, kind: BatchKind, records: int = CONSUMER_RECO
     return result
 
 
-def measure_all(world: World) -> dict[str, Measured]:
+def measure_all(world: World, *, trace: bool = False) -> dict[str, Measured]:
+    """`trace`: also each request's allocation peak (tracemalloc slows it several times over)."""
     prepare(world)
-    results = {key: measure_route(world, key) for key in sorted(world.routes)}
+    results = {key: measure_route(world, key, trace=trace) for key in sorted(world.routes)}
     for consumer in world.consumers:
         kinds = [kind for kind in BATCHES if kind.function == consumer.function]
         for kind in kinds:
-            results[kind.key] = measure_consumer(world, kind)
+            # A full batch, as the event source mapping delivers it: per-batch reads count as they do.
+            results[kind.key] = measure_consumer(world, kind, consumer.batch_size, trace=trace)
         if not kinds:
             missing = Measured(key=consumer.function, function=consumer.function, items=world.seeded.items)
             missing.error = "no batch recipe in scripts/bench_routes.py"
@@ -117,7 +136,9 @@ def grow_and_measure(
         world.grow(size)
         progress(f"seeded {world.seeded.items} items in {time.perf_counter() - started:.1f}s")
         started = time.perf_counter()
-        by_size[size] = measure_all(world)
+        # Memory at the smallest size only: the handlers read bounded pages whatever the tables
+        # hold, while moto's own in-process work (and tracemalloc's cost) grows with them.
+        by_size[size] = measure_all(world, trace=size == min(sizes))
         progress(f"measured {len(by_size[size])} routes and consumers in {time.perf_counter() - started:.1f}s")
     return by_size
 

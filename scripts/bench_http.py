@@ -229,6 +229,9 @@ def stack_resolver(template: Mapping[str, Any], facts: Mapping[str, Any]) -> Res
     resolver.physical.update(facts.get("queues", {}))
     resolver.physical["PortalUserPool"] = facts["portal_user_pool_id"]
     resolver.physical["StaffUserPool"] = facts["staff_user_pool_id"]
+    # The handlers accept only tokens of their own app client (STAFF_CLIENT_ID, PORTAL_CLIENT_ID).
+    resolver.physical["StaffUserPoolClient"] = facts["staff_client_id"]
+    resolver.physical["PortalUserPoolClient"] = facts["portal_client_id"]
     return resolver
 
 

@@ -43,7 +43,6 @@ FAKE_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
     "AWS_REGION": REGION,
-    "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_DEV": "false",
     "POWERTOOLS_LOG_LEVEL": "ERROR",
     "POWERTOOLS_METRICS_DISABLED": "true",
@@ -105,6 +104,7 @@ class Consumer:
     function: str
     event_type: str  # DynamoDB, SQS, ...
     source: Any  # the event's Stream / Queue property as the template writes it
+    batch_size: int  # the event source mapping's BatchSize: the batch the function gets at most
 
 
 def http_routes(template: Mapping[str, Any]) -> list[Route]:
@@ -131,7 +131,9 @@ def consumers(template: Mapping[str, Any]) -> list[Consumer]:
             if kind in {"HttpApi", "Api"}:
                 continue
             properties = event.get("Properties", {})
-            found.append(Consumer(logical_id, kind, properties.get("Stream") or properties.get("Queue")))
+            default_size = 10 if kind == "SQS" else 100  # Lambda's defaults
+            source = properties.get("Stream") or properties.get("Queue")
+            found.append(Consumer(logical_id, kind, source, int(properties.get("BatchSize", default_size))))
     return sorted(found, key=lambda c: c.function)
 
 

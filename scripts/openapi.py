@@ -32,7 +32,6 @@ def http_functions(template: dict[str, Any]) -> list[str]:
 def build_document() -> dict[str, Any]:
     """Import each HTTP function as a cold start would (dummy names, no AWS call) and merge."""
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     template = load_template()
     resolver = Resolver(parameters=parameter_defaults(template))
     for logical_id in template["Resources"]:

@@ -45,6 +45,7 @@ from portal_access.models.settings import (
     EmailTemplate,
     EmailTemplateBody,
     SystemOptions,
+    SystemOptionsReplace,
 )
 from portal_access.observability import metrics
 from portal_access.settings import ContactsApiSettings
@@ -56,7 +57,7 @@ settings_table = SettingsTable(client, settings.settings_table)
 contacts_table = ContactsTable(client, settings.contacts_table)
 activity_table = ActivityTable(client, settings.activity_table)
 
-portal_logins = PortalLogins(create_cognito_client(), settings.portal_user_pool_id)
+portal_logins = PortalLogins(create_cognito_client, settings.portal_user_pool_id)
 
 contacts = ContactsService(client, contacts_table, accounts_table, activity_table, logins=portal_logins)
 accounts = AccountsService(client, accounts_table, settings_table, contacts)
@@ -99,7 +100,7 @@ def get_system_options() -> SystemOptions:
 
 
 @app.put("/admin/system-options/customer-portal", tags=["system options"])
-def replace_system_options(body: Annotated[SystemOptions, Body()]) -> SystemOptions:
+def replace_system_options(body: Annotated[SystemOptionsReplace, Body()]) -> SystemOptions:
     return system_options.replace(body)
 
 

@@ -20,7 +20,7 @@ from portal_access.settings import AcceptInvitationSettings
 
 settings = AcceptInvitationSettings.from_env()
 invitations = build_invitations_service(
-    create_client(), settings, logins=PortalLogins(create_cognito_client(), settings.portal_user_pool_id)
+    create_client(), settings, logins=PortalLogins(create_cognito_client, settings.portal_user_pool_id)
 )
 
 app = create_resolver("public")

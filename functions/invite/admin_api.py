@@ -18,7 +18,7 @@ from portal_access.observability import metrics
 from portal_access.settings import InviteAdminSettings
 
 settings = InviteAdminSettings.from_env()
-invitations = build_invitations_service(create_client(), settings, sender=SesEmailSender(create_ses_client()))
+invitations = build_invitations_service(create_client(), settings, sender=SesEmailSender(create_ses_client))
 
 app = create_resolver("staff")
 

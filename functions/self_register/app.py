@@ -39,7 +39,7 @@ client = create_client()
 options = CachedSystemOptions(SettingsTable(client, settings.settings_table), max_age=settings.options_max_age_seconds)
 limits = RateLimitsTable(client, settings.rate_limits_table)
 rate = RateLimit(limit=settings.rate_limit, window_seconds=settings.rate_window_seconds)
-queue = RequestQueue(create_sqs_client(), settings.queue_url)
+queue = RequestQueue(create_sqs_client, settings.queue_url)
 
 login_page = LoginPage(options)
 self_registrations = SelfRegistrationIntake(

@@ -6,6 +6,10 @@ a few receives); the others are deleted. Each message is handled at most once: t
 wrapped by Powertools Idempotency keyed on the request id the HTTP route chose, so a
 redelivered message returns the stored outcome instead of sending a second email.
 Never log a quick-pay code (the message carries only its hash), a token or a password.
+
+A batch reads each account, class, the system options and a template once (domain/sending_reads.py);
+a new contact is written in its invitation's transaction. Records come as Powertools' event data
+classes and only the body is parsed (one TypeAdapter): no parser model of every event source.
 """
 
 from __future__ import annotations
@@ -15,14 +19,14 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
     idempotent_function,
 )
-from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import Json
+from pydantic import TypeAdapter
 
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
@@ -34,10 +38,9 @@ from portal_access.domain.access_requests import AccessRequestsService, EmailDef
 from portal_access.domain.email_templates import EmailTemplates
 from portal_access.domain.invitations import build_invitations_service
 from portal_access.domain.self_registration import SelfRegistrationService
-from portal_access.domain.system_options import SystemOptionsService
 from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.models.self_service import AccessRequestMessage, QueueMessage, SelfRegistrationMessage
-from portal_access.observability import logger, metrics, tracer
+from portal_access.observability import logger, metrics
 from portal_access.settings import SelfRegistrationWorkerSettings
 
 # Longer than the queue keeps a message (one day): no redelivery outlives the record of it.
@@ -45,36 +48,32 @@ IDEMPOTENCY_SECONDS = 25 * 60 * 60
 
 settings = SelfRegistrationWorkerSettings.from_env()
 client = create_client()
-sender = SesEmailSender(create_ses_client())
+sender = SesEmailSender(create_ses_client)
 accounts = AccountsTable(client, settings.accounts_table)
 settings_table = SettingsTable(client, settings.settings_table)
 requests = PortalRequestsTable(client, settings.portal_requests_table)
 templates = EmailTemplates(settings_table)
 
+invitations = build_invitations_service(client, settings, sender=sender)
 self_registrations = SelfRegistrationService(
-    client,
     accounts=accounts,
-    settings=settings_table,
     contacts=ContactsTable(client, settings.contacts_table),
     activity_log=ActivityTable(client, settings.activity_table),
-    invitations=build_invitations_service(client, settings, sender=sender),
+    invitations=invitations,
     requests=requests,
 )
 access_requests = AccessRequestsService(
     accounts=accounts,
     requests=requests,
-    options=SystemOptionsService(settings_table, templates).get,
+    options=invitations.reads.options,
     templates=templates,
     sender=sender,
     defaults=EmailDefaults(from_address=settings.ses_from_address, portal_url=str(settings.portal_url)),
 )
 
 
-class QueueRecord(SqsRecordModel):
-    body: Json[QueueMessage]
-
-
-processor = BatchProcessor(event_type=EventType.SQS, model=QueueRecord)
+messages: TypeAdapter[SelfRegistrationMessage | AccessRequestMessage] = TypeAdapter(QueueMessage)
+processor = BatchProcessor(event_type=EventType.SQS)
 idempotency = IdempotencyConfig(
     event_key_jmespath="request_id", raise_on_no_idempotency_key=True, expires_after_seconds=IDEMPOTENCY_SECONDS
 )
@@ -96,9 +95,9 @@ def handle_once(message: SelfRegistrationMessage | AccessRequestMessage) -> dict
 _METRIC_PREFIX = {"self_registration": "SelfRegistration", "access_request": "AccessRequest"}
 
 
-def record_handler(record: QueueRecord) -> None:
-    message = record.body
-    logger.append_keys(request_id=message.request_id, message_id=record.messageId)
+def record_handler(record: SQSRecord) -> None:
+    message = messages.validate_json(record.body)  # a body that does not parse fails the record
+    logger.append_keys(request_id=message.request_id, message_id=record.message_id)
     try:
         result = handle_once(message=message)
     finally:
@@ -107,8 +106,10 @@ def record_handler(record: QueueRecord) -> None:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     idempotency.register_lambda_context(context)
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    with invitations.reads.batch():
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )

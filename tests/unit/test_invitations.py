@@ -162,14 +162,14 @@ class TestSesSender:
                     },
                 },
             )
-            assert SesEmailSender(client).send(self.MESSAGE) == "m-1"
+            assert SesEmailSender(lambda: client).send(self.MESSAGE) == "m-1"
 
     def test_a_final_ses_error_becomes_email_send_failed_naming_the_code(self):
         client = boto3.client("sesv2", region_name="us-east-1")
         with Stubber(client) as stub:
             stub.add_client_error("send_email", "MessageRejected", "Email address is not verified.", 400)
             with pytest.raises(EmailSendFailed) as raised:
-                SesEmailSender(client).send(self.MESSAGE)
+                SesEmailSender(lambda: client).send(self.MESSAGE)
         assert raised.value.reason == "MessageRejected: Email address is not verified."
 
     def test_throttling_is_retried_with_backoff_by_the_sdk(self):

@@ -76,3 +76,25 @@ def test_api_denies_by_default_and_throttles(template):
     assert properties["Auth"]["DefaultAuthorizer"] == "StaffAuthorizer"
     assert properties["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
     assert properties["DefaultRouteSettings"]["ThrottlingBurstLimit"] > 0
+
+
+def test_functions_run_on_graviton_with_a_layer_built_for_it(template):
+    """A layer built for another architecture would ship x86 wheels (pydantic_core, nh3) to arm64
+    functions: they would fail at their first import."""
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    globals_ = template["Globals"]["Function"]
+    architectures = {tuple(f["Properties"].get("Architectures", globals_["Architectures"])) for f in functions.values()}
+    assert architectures == {("arm64",)}
+    layer = template["Resources"]["CommonLayer"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+    assert layer["Metadata"]["BuildArchitecture"] == "arm64"
+
+
+def test_active_tracing_without_a_tracer_sdk(template):
+    """Lambda records each invocation's trace itself; no Powertools Tracer setting remains."""
+    globals_ = template["Globals"]["Function"]
+    assert globals_["Tracing"] == "Active"
+    variables = globals_["Environment"]["Variables"]
+    for function in resources_of_type(template, "AWS::Serverless::Function").values():
+        variables = {**variables, **function["Properties"].get("Environment", {}).get("Variables", {})}
+    assert not [name for name in variables if name.startswith("POWERTOOLS_TRACE")]

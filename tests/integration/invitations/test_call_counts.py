@@ -44,7 +44,24 @@ def test_auto_invite_per_record(add_contact, deliver, calls):
     calls.clear()
     assert deliver([c["contact_id"] for c in contacts]) == {"batchItemFailures": []}
     calls.made = calls.made[3:]  # the test's own reads of the three stored items
-    # per record: idempotency Put + Update, contact, account, class, options, pointer, template,
-    # the invitation transaction, sent_at
-    assert calls.count("dynamodb") == 3 * 10
+    # per batch: the contacts and their pointers (one BatchGetItem each), the account, its class,
+    # the options and the template; per record: idempotency Put + Update, the invitation
+    # transaction, sent_at (or, as here where SES refuses, the `failed` transaction)
+    made = calls.of("dynamodb")
+    assert (made["BatchGetItem"], made["GetItem"]) == (2, 4)
+    assert calls.count("dynamodb") == 6 + 3 * 4
     assert calls.of("sesv2") == Counter(SendEmail=3)
+
+
+def test_auto_invite_reads_each_account_once_per_batch(add_contact, deliver, calls, staff):
+    other = {"account_id": "77001", "name": "Second Account", "class_id": "COMM"}
+    assert staff("POST", "/admin/accounts", body=other).status == 201
+    first = [add_contact(name=f"P{n}", email=f"p{n}@example.com") for n in range(2)]
+    second = staff("POST", "/admin/accounts/77001/contacts", body={"name": "Q", "email": "q@example.com"}).body
+    calls.clear()
+    assert deliver([c["contact_id"] for c in [*first, second]]) == {"batchItemFailures": []}
+    calls.made = calls.made[3:]  # the test's own reads of the three stored items
+    # the two accounts and (one) class, the options and the template: 5 GetItem for the batch
+    made = calls.of("dynamodb")
+    assert (made["BatchGetItem"], made["GetItem"]) == (2, 5)
+    assert calls.count("dynamodb") == 7 + 3 * 4

@@ -170,6 +170,31 @@ class TestVerifiedRequests:
         assert len(_contacts(staff)) == 1
         assert len(outbox.all()) == 2  # the second revoked the first link, as a resend does
 
+    def test_registering_again_after_staff_removed_the_contact_invites_a_new_one(
+        self, *, post, drain, staff, outbox, staff_lists, stack
+    ):
+        # The new contact gets the same id, whose invitation pointer outlived the removed one:
+        # the transaction that creates it and its invitation reads the pointer and is retried.
+        post(EVENT, REQUEST)
+        drain()
+        (first,) = _contacts(staff)
+        assert staff("DELETE", f"/admin/contacts/{first['contact_id']}").status == 204
+
+        post(EVENT, REQUEST)
+        assert drain() == {"batchItemFailures": []}
+
+        (again,) = _contacts(staff)
+        assert again["contact_id"] == first["contact_id"]
+        assert [a["outcome"] for a in _attempts(staff_lists)] == ["invited", "invited"]
+        assert len(outbox.to("somers378@gmail.com")) == 2
+        stored = boto3.client("dynamodb").query(
+            TableName=stack.table("InvitationsTable"),
+            IndexName="by_contact",
+            KeyConditionExpression="contact_id = :c",
+            ExpressionAttributeValues={":c": {"S": again["contact_id"]}},
+        )["Items"]
+        assert sorted(i["status"]["S"] for i in stored) == ["revoked", "sent"]
+
     def test_a_redelivered_message_sends_no_second_email(self, post, queue, worker, outbox):
         from tests.integration.self_registration.conftest import sqs_event
 

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from portal_access.api.errors import register_error_handlers
 from portal_access.errors import InvalidInput, Unauthenticated
-from portal_access.observability import logger, metrics, tracer
+from portal_access.observability import logger, metrics
 from portal_access.settings import FunctionSettings
 
 Audience = Literal["staff", "portal", "public"]
@@ -136,11 +136,10 @@ HttpHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def http_handler(app: APIGatewayHttpResolver) -> HttpHandler:
-    """The Lambda entry point of an HTTP function: request id in every log line, a trace, and
-    the metrics flushed, around the resolver."""
+    """The Lambda entry point of an HTTP function: request id in every log line and the metrics
+    flushed, around the resolver (the trace is Lambda's own: active tracing, no SDK)."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    @tracer.capture_lambda_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return app.resolve(event, context)

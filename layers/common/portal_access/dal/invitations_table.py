@@ -10,13 +10,22 @@ earlier one with conditional writes instead of a read of the eventually consiste
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from portal_access.dal import keys
-from portal_access.dal.dynamodb import TransactOp, deserialize, is_condition_failure, put_new_op, query_page, serialize
+from portal_access.dal.dynamodb import (
+    TransactOp,
+    batch_get,
+    deserialize,
+    is_condition_failure,
+    put_new_op,
+    query_page,
+    serialize,
+)
 from portal_access.errors import AlreadyExists, Conflict, DomainError
 from portal_access.models.invitations import StoredStatus, Trigger
 
@@ -36,7 +45,7 @@ class NothingToRevoke(DomainError):
 class InvitationRecord(BaseModel):
     """The stored invitation. Timestamps are ISO-8601 UTC strings, so they compare as strings."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     invitation_id: str
     contact_id: str
@@ -90,6 +99,15 @@ class InvitationsTable:
         )
         item = response.get("Item")
         return str(deserialize(item)["latest_invitation_id"]) if item else None
+
+    def latest_invitation_ids(self, contact_ids: Sequence[str]) -> dict[str, str]:
+        """Several contacts' pointers in one consistent BatchGetItem per 100: contact id -> latest
+        invitation id, for the contacts that have one."""
+        wanted = {keys.invitation_pointer_key(c): c for c in contact_ids}
+        items = batch_get(self._client, self.table_name, [{"invitation_id": k} for k in wanted], consistent=True)
+        return {
+            wanted[i["invitation_id"]]: str(i["latest_invitation_id"]) for i in items if i["invitation_id"] in wanted
+        }
 
     def list_for_contact(
         self, contact_id: str, *, cursor: str | None, limit: int

@@ -7,7 +7,9 @@ strength is the pool's policy: Cognito says no, this module turns it into a 422 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import boto3
@@ -68,9 +70,14 @@ def _login_of(username: str, attributes: list[AttributeTypeTypeDef], *, enabled:
 
 
 class PortalLogins:
-    def __init__(self, client: CognitoIdentityProviderClient, user_pool_id: str) -> None:
-        self._client = client
+    def __init__(self, client: Callable[[], CognitoIdentityProviderClient], user_pool_id: str) -> None:
+        self._make_client = client
         self.user_pool_id = user_pool_id
+
+    @cached_property
+    def _client(self) -> CognitoIdentityProviderClient:
+        """Made on first use: a cold start whose request never calls Cognito does not load it."""
+        return self._make_client()
 
     def find_by_email(self, email: str) -> PortalLogin | None:
         try:

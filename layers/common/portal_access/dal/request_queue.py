@@ -4,6 +4,8 @@ answer's content and its time are the same whether or not anything matched."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import boto3
@@ -22,9 +24,14 @@ def create_sqs_client() -> SQSClient:
 
 
 class RequestQueue:
-    def __init__(self, client: SQSClient, queue_url: str) -> None:
-        self._client = client
+    def __init__(self, client: Callable[[], SQSClient], queue_url: str) -> None:
+        self._make_client = client
         self.queue_url = queue_url
+
+    @cached_property
+    def _client(self) -> SQSClient:
+        """Made on first use: the login-config route never loads the SQS client."""
+        return self._make_client()
 
     def send(self, message: SelfRegistrationMessage | AccessRequestMessage) -> None:
         self._client.send_message(

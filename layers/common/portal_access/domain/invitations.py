@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
@@ -33,6 +33,7 @@ from portal_access.domain.activity import activity
 from portal_access.domain.contacts import ContactsService
 from portal_access.domain.email_templates import ALREADY_REGISTERED_TEMPLATE, EmailTemplates
 from portal_access.domain.ids import new_id
+from portal_access.domain.sending_reads import SendingReads
 from portal_access.domain.system_options import SystemOptionsService
 from portal_access.email.render import render_email
 from portal_access.email.sender import EmailMessage, EmailSendFailed
@@ -165,9 +166,7 @@ class InvitationsService:
         contacts: ContactsService,
         activity_log: ActivityTable,
         accounts: AccountsTable,
-        settings: SettingsTable,
-        templates: EmailTemplates,
-        options: SystemOptionsService,
+        reads: SendingReads,
         sender: EmailSender | None = None,
         policy: InvitationPolicy | None = None,
         logins: PortalLogins | None = None,
@@ -178,9 +177,8 @@ class InvitationsService:
         self._contacts = contacts
         self._activity = activity_log
         self._accounts = accounts
-        self._settings = settings
-        self._templates = templates
-        self._options = options
+        # Account, class, options and templates (kept for a batch in the stream and queue consumers).
+        self.reads = reads
         self._sender = sender
         self._policy = policy
         self._logins = logins
@@ -191,24 +189,28 @@ class InvitationsService:
     def send_to_contact(self, contact_id: str, *, trigger: Trigger, actor: str) -> InvitationRecord:
         return self.send(self._contacts.get(contact_id), trigger=trigger, actor=actor)
 
-    def send(self, contact: Contact, *, trigger: Trigger, actor: str) -> InvitationRecord:
+    def send(
+        self, contact: Contact, *, trigger: Trigger, actor: str, creating: Sequence[TransactOp] = ()
+    ) -> InvitationRecord:
         """Invite a saved contact: 422 without an email, 409 when the contact or its account
         class has portal access disabled. Revokes the contact's earlier unused invitation.
-        An SES failure does not raise: the invitation comes back `failed`, and says why."""
+        An SES failure does not raise: the invitation comes back `failed`, and says why.
+        `creating`: the writes that create the contact, made in the invitation's transaction
+        (a contact created so has no earlier invitation: its pointer is not read)."""
         email = self._email_of(contact)
         if not contact.enable_portal_access:
             raise Conflict(
                 f"portal access is disabled for contact {contact.contact_id}: enable it in Details first",
                 field="enable_portal_access",
             )
-        account = self._accounts.get_account(contact.account_id)
+        account = self.reads.account(contact.account_id)
         if account is None:
             raise NotFound(f"account {contact.account_id} not found")
         if self._portal_class(account) is None:
             raise Conflict(
                 f"portal access is disabled for account class {account.class_id}", field="enable_portal_access"
             )
-        return self._send(contact, account, email, trigger=trigger, actor=actor)
+        return self._send(contact, account, email, trigger=trigger, actor=actor, creating=creating)
 
     def auto_invite(self, contact_id: str) -> AutoInviteOutcome:
         """A contact was inserted: invite it when the account is active, its class has portal
@@ -219,14 +221,14 @@ class InvitationsService:
             logger.info("auto-invite skipped", contact_id=contact_id, reason=reason)
             return {"contact_id": contact_id, "outcome": "skipped", "detail": reason}
 
-        contact = self._find_contact(contact_id)
+        contact = self.reads.contact(contact_id)
         if contact is None:
             return skipped("contact no longer exists")
         if not contact.email:
             return skipped("contact has no email")
         if not contact.enable_portal_access:
             return skipped("portal access disabled for the contact")
-        account = self._accounts.get_account(contact.account_id)
+        account = self.reads.account(contact.account_id)
         if account is None:
             return skipped("account not found")
         if account.status != "active":
@@ -243,13 +245,13 @@ class InvitationsService:
         """Email "you already have a login" (template "Portal Login Reminder") to a contact whose
         email is already a portal user; True when SES took it. Records it in the history."""
         email = self._email_of(contact)
-        account = self._accounts.get_account(contact.account_id)
+        account = self.reads.account(contact.account_id)
         if account is None:
             raise NotFound(f"account {contact.account_id} not found")
-        options = self._options.get()
+        options = self.reads.options()
         context = self._context(contact, account, options, email=email)
         try:
-            template = self._templates.get(ALREADY_REGISTERED_TEMPLATE)
+            template = self.reads.template(ALREADY_REGISTERED_TEMPLATE)
             self._deliver(template, context, options, to=email)
         except (EmailSendFailed, InvalidInput) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
@@ -268,9 +270,16 @@ class InvitationsService:
         return email_key(contact.email)
 
     def _send(
-        self, contact: Contact, account: Account, email: str, *, trigger: Trigger, actor: str
+        self,
+        contact: Contact,
+        account: Account,
+        email: str,
+        *,
+        trigger: Trigger,
+        actor: str,
+        creating: Sequence[TransactOp] = (),
     ) -> InvitationRecord:
-        options = self._options.get()
+        options = self.reads.options()
         template_name = options.invite_email_template
         now = self._clock()
         expires = now + self._sending()[1].ttl
@@ -291,7 +300,7 @@ class InvitationsService:
             purge_at=int((expires + KEEP_AFTER_EXPIRY).timestamp()),
         )
         # Written before the email goes out: whatever happens to SES, the invitation is on record.
-        revoked = self._record(record)
+        revoked = self._record(record, creating)
         logger.info(
             "invitation recorded",
             invitation_id=invitation_id,
@@ -305,7 +314,7 @@ class InvitationsService:
             "expires_at": human_time(expires),
         }
         try:
-            template = self._templates.get(template_name)
+            template = self.reads.template(template_name)
             message_id = self._deliver(template, context, options, to=email)
         except (EmailSendFailed, InvalidInput, NotFound) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
@@ -318,12 +327,14 @@ class InvitationsService:
         logger.info("invitation sent", invitation_id=invitation_id, message_id=message_id)
         return record.model_copy(update={"sent_at": sent_at, "message_id": message_id})
 
-    def _record(self, record: InvitationRecord) -> str | None:
+    def _record(self, record: InvitationRecord, creating: Sequence[TransactOp] = ()) -> str | None:
         """Write the invitation, move the contact's pointer to it and revoke the previous one if
         it is still unused, with its history entry, in one transaction. The revoked id or None."""
         action = _ACTION_BY_TRIGGER[record.trigger]
-        for _ in range(MAX_SEND_ATTEMPTS):
-            previous = self._invitations.latest_invitation_id(record.contact_id)
+        for attempt in range(MAX_SEND_ATTEMPTS):
+            # A contact created here has no pointer yet, unless a deleted contact had its id.
+            fresh = bool(creating) and attempt == 0
+            previous = None if fresh else self.reads.latest_invitation_id(record.contact_id)
             base = [
                 self._invitations.put_new_op(record),
                 self._invitations.move_pointer_op(record, previous_id=previous),
@@ -340,7 +351,7 @@ class InvitationsService:
                     expires_at=record.expires_at, revoked_invitation_id=revoked,
                 )  # fmt: skip
                 try:
-                    transact_write(self._client, [*ops, self._activity.put_op(entry)])
+                    transact_write(self._client, [*creating, *ops, self._activity.put_op(entry)])
                 except NothingToRevoke:
                     continue  # the previous one was used, failed or expired: nothing to revoke
                 except Conflict:
@@ -370,7 +381,7 @@ class InvitationsService:
 
     def _portal_class(self, account: Account) -> AccountClass | None:
         """The account's class when it has portal access switched on, else None."""
-        account_class = self._settings.get_class(account.class_id)
+        account_class = self.reads.account_class(account.class_id)
         return account_class if account_class and account_class.enable_portal_access else None
 
     def _find_contact(self, contact_id: str) -> Contact | None:
@@ -546,6 +557,8 @@ def build_invitations_service(
     settings_table = SettingsTable(client, settings.settings_table)
     activity_log = ActivityTable(client, settings.activity_table)
     templates = EmailTemplates(settings_table)
+    contacts = ContactsTable(client, settings.contacts_table)
+    invitations = InvitationsTable(client, settings.invitations_table)
     policy = None
     if isinstance(settings, InvitationSendingSettings):
         policy = InvitationPolicy(
@@ -555,13 +568,18 @@ def build_invitations_service(
         )
     return InvitationsService(
         client,
-        invitations=InvitationsTable(client, settings.invitations_table),
-        contacts=ContactsService(client, ContactsTable(client, settings.contacts_table), accounts, activity_log),
+        invitations=invitations,
+        contacts=ContactsService(client, contacts, accounts, activity_log),
         activity_log=activity_log,
         accounts=accounts,
-        settings=settings_table,
-        templates=templates,
-        options=SystemOptionsService(settings_table, templates),
+        reads=SendingReads(
+            accounts=accounts,
+            settings=settings_table,
+            templates=templates,
+            options=SystemOptionsService(settings_table, templates),
+            contacts=contacts,
+            invitations=invitations,
+        ),
         sender=sender,
         policy=policy,
         logins=logins,

@@ -19,7 +19,7 @@ import hmac
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from portal_access.dal.dynamodb import transact_write
+from portal_access.dal.dynamodb import TransactOp
 from portal_access.dal.keys import email_key
 from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.domain.activity import activity
@@ -38,14 +38,12 @@ from portal_access.models.self_service import (
 from portal_access.observability import logger
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-
     from portal_access.dal.accounts_table import AccountsTable, InvoiceRecord
     from portal_access.dal.activity_table import ActivityTable
     from portal_access.dal.contacts_table import ContactsTable
+    from portal_access.dal.invitations_table import InvitationRecord
     from portal_access.dal.portal_requests_table import PortalRequestsTable
     from portal_access.dal.request_queue import RequestQueue
-    from portal_access.dal.settings_table import SettingsTable
     from portal_access.domain.invitations import InvitationsService
     from portal_access.models.accounts import Account
     from portal_access.models.settings import SystemOptions
@@ -147,18 +145,14 @@ class SelfRegistrationService:
 
     def __init__(
         self,
-        client: DynamoDBClient,
         *,
         accounts: AccountsTable,
-        settings: SettingsTable,
         contacts: ContactsTable,
         activity_log: ActivityTable,
         invitations: InvitationsService,
         requests: PortalRequestsTable,
     ) -> None:
-        self._client = client
         self._accounts = accounts
-        self._settings = settings
         self._contacts = contacts
         self._activity = activity_log
         self._invitations = invitations
@@ -174,11 +168,9 @@ class SelfRegistrationService:
             reminded = self._invitations.send_login_reminder(portal_user, actor=SELF_REGISTRATION_ACTOR)
             outcome: SelfRegistrationOutcome = "login_reminder_sent" if reminded else "email_failed"
             return self._record(message, outcome, account_id=account.account_id, contact_id=portal_user.contact_id)
-        contact, created = self._contact_for(account.account_id, found, message)
-        if not created:
-            self._activity.put(self._entry(contact, message, created=False))
+        contact, creating = self._contact_for(account.account_id, found, message)
         try:
-            record = self._invitations.send(contact, trigger="self_registration", actor=SELF_REGISTRATION_ACTOR)
+            record = self._invite(contact, creating, message)
         except Conflict as error:
             logger.info("self-registration not invited", request_id=message.request_id, reason=error.message)
             return self._record(
@@ -188,18 +180,19 @@ class SelfRegistrationService:
         return self._record(message, outcome, account_id=account.account_id, contact_id=contact.contact_id)
 
     def _verify(self, message: SelfRegistrationMessage) -> Account | SelfRegistrationOutcome:
-        """The verified account, or the outcome that says why not."""
+        """The verified account, or the outcome that says why not. The account and its class are
+        read through the invitations' reads: the send that follows does not read them again."""
         invoice = self._accounts.get_invoice(message.invoice_number)
         if invoice is None:
             return "invoice_not_found"
         if not proof_matches(message, invoice):
             return "proof_mismatch"
-        account = self._accounts.get_account(invoice.account_id)
+        account = self._invitations.reads.account(invoice.account_id)
         if account is None:
             return "account_not_found"
         if account.status != "active":
             return "account_inactive"
-        account_class = self._settings.get_class(account.class_id)
+        account_class = self._invitations.reads.account_class(account.class_id)
         if (
             account_class is None
             or not account_class.allow_invoice_verified_self_registration
@@ -210,41 +203,50 @@ class SelfRegistrationService:
 
     def _contact_for(
         self, account_id: str, found: list[Contact], message: SelfRegistrationMessage
-    ) -> tuple[Contact, bool]:
+    ) -> tuple[Contact, list[TransactOp]]:
         """The account-level contact with that email (one with portal access on first), else a
-        new one; True when it was created here."""
+        new one with the writes that create it (made in its invitation's transaction)."""
         candidates = [c for c in found if c.level == "account"]
         existing = next((c for c in candidates if c.enable_portal_access), candidates[0] if candidates else None)
         if existing is not None:
-            return existing, False
+            return existing, []
         details = ContactDetails(name=message.contact_name, email=message.email, enable_portal_access=True)
         contact = new_contact(account_id, details, level="account", site_id=None).model_copy(
             update={"contact_id": self_registered_contact_id(account_id, message.email)}
         )
-        try:
-            self._insert(contact, message)
-        except AlreadyExists:
-            existing = self._contacts.get(contact.contact_id)
-            if existing is not None and existing.email and email_key(existing.email) == message.email:
-                return existing, False
-            # That id's contact now has another email (staff changed it): a contact of its own.
-            contact = contact.model_copy(update={"contact_id": new_id("ct")})
-            self._insert(contact, message)
-        return contact, True
+        return contact, self._creation_ops(contact, message)
 
-    def _insert(self, contact: Contact, message: SelfRegistrationMessage) -> None:
+    def _invite(
+        self, contact: Contact, creating: list[TransactOp], message: SelfRegistrationMessage
+    ) -> InvitationRecord:
+        """Send the invitation, creating the contact in the same transaction when it is new."""
+        if not creating:
+            self._activity.put(self._entry(contact, message, created=False))
+        try:
+            return self._invitations.send(
+                contact, trigger="self_registration", actor=SELF_REGISTRATION_ACTOR, creating=creating
+            )
+        except AlreadyExists:
+            if not creating:
+                raise
+        # The id was taken meanwhile (another request for the same email): reuse that contact.
+        existing = self._contacts.get(contact.contact_id)
+        if existing is not None and existing.email and email_key(existing.email) == message.email:
+            return self._invite(existing, [], message)
+        # That id's contact now has another email (staff changed it): a contact of its own.
+        contact = contact.model_copy(update={"contact_id": new_id("ct")})
+        return self._invite(contact, self._creation_ops(contact, message), message)
+
+    def _creation_ops(self, contact: Contact, message: SelfRegistrationMessage) -> list[TransactOp]:
         created = activity(
             contact.contact_id, SELF_REGISTRATION_ACTOR, "created", level="account", source="self_registration"
         )
-        transact_write(
-            self._client,
-            [
-                self._accounts.account_exists_op(contact.account_id),
-                self._contacts.put_new_op(contact, created_via=CREATED_VIA),
-                self._activity.put_op(created),
-                self._activity.put_op(self._entry(contact, message, created=True)),
-            ],
-        )
+        return [
+            self._accounts.account_exists_op(contact.account_id),
+            self._contacts.put_new_op(contact, created_via=CREATED_VIA),
+            self._activity.put_op(created),
+            self._activity.put_op(self._entry(contact, message, created=True)),
+        ]
 
     @staticmethod
     def _entry(contact: Contact, message: SelfRegistrationMessage, *, created: bool) -> ActivityEntry:

@@ -3,7 +3,9 @@ unit tests pass a fake. Only this module touches SES."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 import boto3
@@ -49,8 +51,13 @@ def create_ses_client() -> SESV2Client:
 class SesEmailSender:
     """SESv2 SendEmail with simple content (HTML and text parts), the same call on SES and moto."""
 
-    def __init__(self, client: SESV2Client) -> None:
-        self._client = client
+    def __init__(self, client: Callable[[], SESV2Client]) -> None:
+        self._make_client = client
+
+    @cached_property
+    def _client(self) -> SESV2Client:
+        """Made on first use: a cold start whose request sends nothing does not load SES."""
+        return self._make_client()
 
     def send(self, message: EmailMessage) -> str:
         try:

@@ -6,7 +6,16 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
-from portal_access.models.common import Email, Identifier, InputModel, LongText, OutputModel, Phone, Text
+from portal_access.models.common import (
+    Email,
+    Identifier,
+    InputModel,
+    LongText,
+    OutputModel,
+    Phone,
+    StoredEmail,
+    Text,
+)
 
 Level = Literal["account", "site"]
 NotificationMethod = Literal["none", "email", "sms", "email_and_sms"]
@@ -124,6 +133,9 @@ class PortalAccess(InputModel):
 class Contact(ContactDetails):
     model_config = OutputModel.model_config
 
+    # Stored contacts: their emails were validated when written (see models.common.Email).
+    email: StoredEmail | None = None
+    email_2: StoredEmail | None = None
     contact_id: str
     account_id: str
     level: Level

@@ -77,7 +77,7 @@ ACCESS_REQUEST_RECEIVED = RequestReceived(
 
 
 class _Message(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     request_id: str
     received_at: str

@@ -6,7 +6,17 @@ from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, Field, StringConstraints
 
-from portal_access.models.common import Email, Html, Identifier, InputModel, LongText, OutputModel, TemplateName, Text
+from portal_access.models.common import (
+    Email,
+    Html,
+    Identifier,
+    InputModel,
+    LongText,
+    OutputModel,
+    StoredEmail,
+    TemplateName,
+    Text,
+)
 
 InactiveSiteView = Literal["no", "service_history_only", "yes"]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
@@ -62,7 +72,7 @@ class SystemOptions(InputModel):
     enable_payment_as_guest: bool = False
     enable_auto_pay_max_amount: bool = False
     display_third_party_invoices: bool = False
-    account_invite_from_email: Email | None = None
+    account_invite_from_email: StoredEmail | None = None  # validated by SystemOptionsReplace
     invite_email_template: TemplateName = DEFAULT_INVITE_TEMPLATE
     enable_account_request_via_address: bool = False
     account_request_address_found_template: TemplateName = DEFAULT_ACCESS_REQUEST_TEMPLATE
@@ -71,6 +81,12 @@ class SystemOptions(InputModel):
     login_terms_html: Html = ""
     make_a_payment_terms: LongText = ""
     login_logo_url: AnyHttpUrl | None = None
+
+
+class SystemOptionsReplace(SystemOptions):
+    """The options as staff send them: the from-address must be an email address."""
+
+    account_invite_from_email: Email | None = None
 
 
 class EmailTemplateBody(InputModel):

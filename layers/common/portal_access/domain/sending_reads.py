@@ -1,0 +1,99 @@
+"""What sending an invitation reads besides the invitation it writes, and the batch that reads
+each of those once.
+
+An HTTP route reads as it goes. A stream or queue batch runs inside `batch()`: there an account,
+an account class, the system options and a template are read once and kept until the batch
+ends, and the contacts the batch names are read up front with their invitation pointers, one
+strongly consistent BatchGetItem each. What a batch keeps is at most that batch's few seconds
+old, as if its records had arrived a moment earlier. A prefetched contact or pointer is handed
+out once (a later read in the same batch goes to DynamoDB); the pointer is only what the send's
+transaction expects, so a stale one costs a retry, never a wrong write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from portal_access.dal.accounts_table import AccountsTable
+    from portal_access.dal.contacts_table import ContactsTable
+    from portal_access.dal.invitations_table import InvitationsTable
+    from portal_access.dal.settings_table import SettingsTable
+    from portal_access.domain.email_templates import EmailTemplates
+    from portal_access.domain.system_options import SystemOptionsService
+    from portal_access.models.accounts import Account
+    from portal_access.models.contacts import Contact
+    from portal_access.models.settings import AccountClass, EmailTemplate, SystemOptions
+
+MAX_PREFETCHED = 100  # one BatchGetItem per table; a larger batch reads the rest one by one
+
+
+class SendingReads:
+    def __init__(
+        self,
+        *,
+        accounts: AccountsTable,
+        settings: SettingsTable,
+        templates: EmailTemplates,
+        options: SystemOptionsService,
+        contacts: ContactsTable,
+        invitations: InvitationsTable,
+    ) -> None:
+        self._accounts = accounts
+        self._settings = settings
+        self._templates = templates
+        self._options = options
+        self._contacts = contacts
+        self._invitations = invitations
+        self._kept: dict[tuple[str, str], Any] | None = None  # None: not in a batch
+        self._contacts_ahead: dict[str, Contact | None] = {}
+        self._pointers_ahead: dict[str, str | None] = {}
+
+    @contextmanager
+    def batch(self, contact_ids: Sequence[str] = ()) -> Iterator[None]:
+        """Keep what is read until the block ends; read `contact_ids` (and pointers) up front."""
+        self._kept = {}
+        try:
+            wanted = list(dict.fromkeys(contact_ids))[:MAX_PREFETCHED]
+            if wanted:
+                found = {c.contact_id: c for c in self._contacts.get_many(wanted)}
+                self._contacts_ahead = {c: found.get(c) for c in wanted}
+                pointers = self._invitations.latest_invitation_ids(wanted)
+                self._pointers_ahead = {c: pointers.get(c) for c in wanted}
+            yield
+        finally:
+            self._kept = None
+            self._contacts_ahead = {}
+            self._pointers_ahead = {}
+
+    def _once[T](self, kind: str, key: str, read: Callable[[], T]) -> T:
+        if self._kept is None:
+            return read()
+        if (kind, key) not in self._kept:
+            self._kept[(kind, key)] = read()
+        return cast("T", self._kept[(kind, key)])
+
+    def account(self, account_id: str) -> Account | None:
+        return self._once("account", account_id, lambda: self._accounts.get_account(account_id))
+
+    def account_class(self, class_id: str) -> AccountClass | None:
+        return self._once("class", class_id, lambda: self._settings.get_class(class_id))
+
+    def options(self) -> SystemOptions:
+        return self._once("options", "", self._options.get)
+
+    def template(self, name: str) -> EmailTemplate:
+        """The template, or NotFound (not kept: asked again, it is read again)."""
+        return self._once("template", name, lambda: self._templates.get(name))
+
+    def contact(self, contact_id: str) -> Contact | None:
+        if contact_id in self._contacts_ahead:
+            return self._contacts_ahead.pop(contact_id)
+        return self._contacts.get(contact_id)
+
+    def latest_invitation_id(self, contact_id: str) -> str | None:
+        if contact_id in self._pointers_ahead:
+            return self._pointers_ahead.pop(contact_id)
+        return self._invitations.latest_invitation_id(contact_id)
