@@ -213,6 +213,7 @@ def start_stack(
     from local.authorizer import JwksCache
     from local.event_sources import QueuePoller, StreamPoller, event_sources, unsupported_events
     from local.gateway import Gateway, authorizers_of, cors_of, routes_of
+    from local.mailbox import MailboxSimulator
     from local.pages import local_pages
     from local.provision import provision
     from local.runtime import FunctionHost
@@ -247,6 +248,9 @@ def start_stack(
     host_.load_all()
 
     outbox = Outbox(moto.recorder, region=REGION)
+    simulator = MailboxSimulator(done.event_destinations, boto3.client("sns"), region=REGION)
+    moto.recorder.listeners.append(simulator.on_sent)
+    running.start("mailbox-simulator", simulator.run)
     gateway = Gateway(
         routes_of(template),
         authorizers_of(template, done.resolver),

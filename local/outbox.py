@@ -12,7 +12,7 @@ import email.policy
 import io
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,8 @@ class SesRecorder:
         self._app = app
         self._lock = threading.Lock()
         self.sent: dict[str, Recorded] = {}
+        # Called with (message id, request body) for every accepted send: the mailbox simulator.
+        self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != SESV2_SEND_EMAIL:
@@ -64,7 +66,8 @@ class SesRecorder:
     def _record(self, request: bytes, answer: bytes) -> None:
         try:
             message_id = json.loads(answer)["MessageId"]
-            simple = json.loads(request).get("Content", {}).get("Simple", {}).get("Body", {})
+            body = json.loads(request)
+            simple = body.get("Content", {}).get("Simple", {}).get("Body", {})
         except (ValueError, KeyError, AttributeError):
             return
         with self._lock:
@@ -73,6 +76,8 @@ class SesRecorder:
                 text=(simple.get("Text") or {}).get("Data"),
                 html=(simple.get("Html") or {}).get("Data"),
             )
+        for listener in self.listeners:
+            listener(message_id, body)
 
 
 class LocalMotoServer(ThreadedMotoServer):

@@ -9,14 +9,19 @@ add one when you add a route.
 from __future__ import annotations
 
 import copy
+import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import boto3
 
+from local.mailbox import SentEmail, simulated_events
+from portal_access.models.delivery import INVITATION_TAG
 from scripts.bench_seed import HOT_CLASS_BODY, site_address
 from scripts.bench_world import REGION, Request, World
 from tests.support.events import load_event
@@ -456,3 +461,20 @@ def access_requests_queued(world: World, records: int) -> Batch:
         world.call("POST /portal/access-requests", Request(body=access_request_body(world), status=202))
 
     return queued(world, "SelfRegistrationQueue", produce, records)
+
+
+@batch_recipe("DeliveryEventsFunction")
+def delivery_events_queued(world: World, records: int) -> Batch:
+    """SES reports the delivery of `records` invitations, one event each, as the queue carries
+    them (raw SNS delivery: the body is the event the local mailbox simulator makes)."""
+    sample = load_event("delivery_events_queue_batch.json")["Records"][0]
+    event_records = []
+    for _ in range(records):
+        contact = fresh_contact(world, email=f"success+{world.unique('d')}@simulator.amazonses.com")
+        request = Request(params={"contact_id": contact["contact_id"]}, status=202)
+        invitation_id = world.call("POST /admin/contacts/{contact_id}/invitations", request).body["invitation_id"]
+        tags = {INVITATION_TAG: invitation_id}
+        sent = SentEmail(uuid.uuid4().hex, "portal@example.com", (contact["email"],), "invitations", tags)
+        (event,) = simulated_events(sent, now=datetime.now(UTC), account_id="123456789012", region=REGION)
+        event_records.append({**copy.deepcopy(sample), "messageId": str(uuid.uuid4()), "body": json.dumps(event)})
+    return Batch({"Records": event_records}, records)

@@ -45,7 +45,7 @@ IDEMPOTENCY_SECONDS = 25 * 60 * 60
 
 settings = SelfRegistrationWorkerSettings.from_env()
 client = create_client()
-sender = SesEmailSender(create_ses_client())
+sender = SesEmailSender(create_ses_client(), settings.ses_configuration_set)
 accounts = AccountsTable(client, settings.accounts_table)
 settings_table = SettingsTable(client, settings.settings_table)
 requests = PortalRequestsTable(client, settings.portal_requests_table)

@@ -164,6 +164,34 @@ class TestSesSender:
             )
             assert SesEmailSender(client).send(self.MESSAGE) == "m-1"
 
+    def test_it_sends_through_the_configuration_set_with_the_messages_tags(self):
+        client = boto3.client("sesv2", region_name="us-east-1")
+        message = EmailMessage(
+            sender="portal@example.com", to="a@example.com", subject="S", html="<p>H</p>", text="T",
+            tags={"invitation_id": "inv_1"},
+        )  # fmt: skip
+        with Stubber(client) as stub:
+            stub.add_response(
+                "send_email",
+                {"MessageId": "m-2"},
+                {
+                    "ConfigurationSetName": "invitations",
+                    "EmailTags": [{"Name": "invitation_id", "Value": "inv_1"}],
+                    "FromEmailAddress": "portal@example.com",
+                    "Destination": {"ToAddresses": ["a@example.com"]},
+                    "Content": {
+                        "Simple": {
+                            "Subject": {"Data": "S", "Charset": "UTF-8"},
+                            "Body": {
+                                "Html": {"Data": "<p>H</p>", "Charset": "UTF-8"},
+                                "Text": {"Data": "T", "Charset": "UTF-8"},
+                            },
+                        }
+                    },
+                },
+            )
+            assert SesEmailSender(client, "invitations").send(message) == "m-2"
+
     def test_a_final_ses_error_becomes_email_send_failed_naming_the_code(self):
         client = boto3.client("sesv2", region_name="us-east-1")
         with Stubber(client) as stub:

@@ -53,6 +53,8 @@ class InvitationSendingSettings(InvitationTablesSettings):
     invitation_ttl_days: int = Field(alias="INVITATION_TTL_DAYS", default=7, ge=1, le=90)
     ses_from_address: str = Field(alias="SES_FROM_ADDRESS", min_length=3)
     portal_url: AnyHttpUrl = Field(alias="PORTAL_URL")
+    # SES reports delivery, bounces and complaints of what goes through it (domain/delivery.py).
+    ses_configuration_set: str | None = Field(alias="SES_CONFIGURATION_SET", default=None)
 
 
 class InviteAdminSettings(InvitationSendingSettings):
@@ -69,6 +71,13 @@ class AcceptInvitationSettings(InvitationTablesSettings):
     """The public accept route: creates or links logins in the portal user pool."""
 
     portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID")
+
+
+class DeliveryEventsSettings(FunctionSettings):
+    """The consumer of SES's delivery events: invitations, their history, the suppression list."""
+
+    activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
 
 
 class PublicRequestsSettings(FunctionSettings):

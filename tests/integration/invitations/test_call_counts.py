@@ -12,12 +12,13 @@ def test_send(invites, add_contact, calls):
     contact = add_contact()
     calls.clear()
     assert invites("POST", contact["contact_id"]).status == 202
-    assert calls.of("dynamodb") == Counter(GetItem=6, TransactWriteItems=1, UpdateItem=1)
+    # contact, account, class, the email's suppression, options, pointer, template
+    assert calls.of("dynamodb") == Counter(GetItem=7, TransactWriteItems=1, UpdateItem=1)
     assert calls.of("sesv2") == Counter(SendEmail=1)
 
     calls.clear()  # a resend revokes the previous one inside the same transaction
     assert invites("POST", contact["contact_id"]).status == 202
-    assert calls.count("dynamodb") == 8
+    assert calls.count("dynamodb") == 9
 
 
 def test_list(invites, add_contact, calls):
@@ -44,7 +45,7 @@ def test_auto_invite_per_record(add_contact, deliver, calls):
     calls.clear()
     assert deliver([c["contact_id"] for c in contacts]) == {"batchItemFailures": []}
     calls.made = calls.made[3:]  # the test's own reads of the three stored items
-    # per record: idempotency Put + Update, contact, account, class, options, pointer, template,
-    # the invitation transaction, sent_at
-    assert calls.count("dynamodb") == 3 * 10
+    # per record: idempotency Put + Update, contact, account, class, suppression, options, pointer,
+    # template, the invitation transaction, sent_at
+    assert calls.count("dynamodb") == 3 * 11
     assert calls.of("sesv2") == Counter(SendEmail=3)

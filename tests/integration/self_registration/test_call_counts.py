@@ -68,7 +68,7 @@ class TestWorker:
             pytest.param({"invoice_number": "INV-404"}, {"PutItem": 2, "GetItem": 1, "UpdateItem": 1}, id="no invoice"),
             pytest.param(
                 {},
-                {"PutItem": 2, "GetItem": 8, "Query": 1, "TransactWriteItems": 2, "UpdateItem": 2},
+                {"PutItem": 2, "GetItem": 9, "Query": 1, "TransactWriteItems": 2, "UpdateItem": 2},
                 id="new contact invited",
             ),
         ],
@@ -88,7 +88,7 @@ class TestWorker:
 
         drain()
 
-        assert worker_calls.counts == {"PutItem": 3, "GetItem": 8, "Query": 1, "TransactWriteItems": 1, "UpdateItem": 2}
+        assert worker_calls.counts == {"PutItem": 3, "GetItem": 9, "Query": 1, "TransactWriteItems": 1, "UpdateItem": 2}
 
     def test_self_registration_of_a_portal_user(self, post, drain, counted, staff, stack):
         _, worker_calls = counted

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from portal_access.dal import keys
 from portal_access.dal.dynamodb import TransactOp, deserialize, is_condition_failure, put_new_op, query_page, serialize
 from portal_access.errors import AlreadyExists, Conflict, DomainError
+from portal_access.models.delivery import Delivery
 from portal_access.models.invitations import StoredStatus, Trigger
 
 if TYPE_CHECKING:
@@ -61,6 +62,35 @@ class InvitationRecord(BaseModel):
     # Set while one accept call works on the invitation; a lease, so a crashed call frees it.
     claim_id: str | None = None
     claim_until: str | None = None
+    # What SES reported (domain/delivery.py); items written before it existed read as pending.
+    delivery: Delivery = "pending"
+    delivered_at: str | None = None
+    bounced_at: str | None = None
+    bounce_type: str | None = None
+    complained_at: str | None = None
+    delayed_at: str | None = None
+    # The UTC day of `expires_at`: the `by_expiry_day` index the reminder job reads (no Scan).
+    expiry_day: str | None = None
+    reminded_at: str | None = None
+    expired_at: str | None = None  # the expiry job recorded it (for the history and the event)
+    renewed_by: str | None = None  # the invitation a refresh of this expired link sent
+
+
+class NothingToRecord(DomainError):
+    """The invitation is unknown, or already knows this (a redelivered or out-of-date report)."""
+
+    code = "nothing_to_record"
+
+
+class Suppression(BaseModel):
+    """An email SES reported as permanently bounced or complained about: not mailed again."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    email: str
+    reason: str  # bounced / complained
+    at: str
+    reported_invitation_id: str  # the invitation whose email SES reported
 
 
 class InvitationsTable:
@@ -79,6 +109,13 @@ class InvitationsTable:
         if not item or "contact_id" not in item:
             return None
         return InvitationRecord.model_validate(deserialize(item))
+
+    def suppression(self, email: str) -> Suppression | None:
+        response = self._client.get_item(
+            TableName=self.table_name, Key=self._key(keys.suppression_key(email)), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return Suppression.model_validate(deserialize(item)) if item else None
 
     def latest_invitation_id(self, contact_id: str) -> str | None:
         """The contact's latest invitation, read strongly consistent from its pointer item."""
@@ -250,3 +287,59 @@ class InvitationsTable:
         except ClientError as error:
             if not is_condition_failure(error):
                 raise
+
+    # Delivery: what SES reported, each fact recorded once (conditional), with its history entry
+
+    def delivery_op(
+        self, invitation_id: str, *, delivery: Delivery, at: str, bounce_type: str | None = None
+    ) -> TransactOp:
+        """Move `delivery` forward only: pending -> delivered -> bounced -> complained (a report
+        that comes late, or twice, fails its condition and records nothing)."""
+        allowed: dict[Delivery, tuple[Delivery, ...]] = {
+            "delivered": ("pending",),
+            "bounced": ("pending", "delivered"),
+            "complained": ("pending", "delivered", "bounced"),
+        }
+        values: dict[str, Any] = {":d": delivery, ":at": at}
+        values |= {f":from{i}": state for i, state in enumerate(allowed[delivery])}
+        update = f"SET delivery = :d, {delivery}_at = :at"
+        if bounce_type is not None:
+            update += ", bounce_type = :bt"
+            values[":bt"] = bounce_type
+        states = ", ".join(f":from{i}" for i in range(len(allowed[delivery])))
+        return self._conditional_update(
+            invitation_id,
+            update,
+            f"attribute_exists(contact_id) AND (attribute_not_exists(delivery) OR delivery IN ({states}))",
+            values,
+        )
+
+    def delayed_op(self, invitation_id: str, *, at: str) -> TransactOp:
+        """The first delay SES reports for a still pending email."""
+        return self._conditional_update(
+            invitation_id,
+            "SET delayed_at = :at",
+            "attribute_exists(contact_id) AND attribute_not_exists(delayed_at)"
+            " AND (attribute_not_exists(delivery) OR delivery = :pending)",
+            {":at": at, ":pending": "pending"},
+        )
+
+    def suppress_op(self, suppression: Suppression) -> TransactOp:
+        item = {**suppression.model_dump(), "invitation_id": keys.suppression_key(suppression.email)}
+        return TransactOp({"Put": {"TableName": self.table_name, "Item": serialize(item)}})
+
+    def _conditional_update(
+        self, invitation_id: str, update: str, condition: str, values: dict[str, Any]
+    ) -> TransactOp:
+        return TransactOp(
+            {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": self._key(invitation_id),
+                    "UpdateExpression": update,
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeValues": serialize(values),
+                }
+            },
+            on_condition_failed=NothingToRecord(f"invitation {invitation_id} already records this"),
+        )

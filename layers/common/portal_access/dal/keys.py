@@ -68,6 +68,11 @@ def invitation_pointer_key(contact_id: str) -> str:
     return f"CONTACT#{contact_id}"
 
 
+def suppression_key(email: str) -> str:
+    """An email SES reported as undeliverable (permanent bounce, complaint): one item per email."""
+    return f"SUPPRESSED#{email_key(email)}"
+
+
 # PortalRequestsTable (pk): Request Login attempts and requests by address, for staff.
 # GSI by_feed (feed, feed_key) lists them newest first: attempts per UTC day, requests by status.
 PORTAL_REQUESTS_FEED_INDEX = "by_feed"

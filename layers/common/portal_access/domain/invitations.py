@@ -31,6 +31,7 @@ from portal_access.dal.keys import email_key
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.activity import activity
 from portal_access.domain.contacts import ContactsService
+from portal_access.domain.delivery import EmailUndeliverable, ensure_deliverable
 from portal_access.domain.email_templates import ALREADY_REGISTERED_TEMPLATE, EmailTemplates
 from portal_access.domain.ids import new_id
 from portal_access.domain.system_options import SystemOptionsService
@@ -38,6 +39,7 @@ from portal_access.email.render import render_email
 from portal_access.email.sender import EmailMessage, EmailSendFailed
 from portal_access.errors import Conflict, Gone, InvalidInput, NotFound, Unauthenticated, VersionMismatch
 from portal_access.models.contacts import ActivityAction, Contact
+from portal_access.models.delivery import INVITATION_TAG, KIND_TAG
 from portal_access.models.invitations import Invitation, InvitationStatus, Trigger
 from portal_access.observability import logger
 from portal_access.settings import InvitationSendingSettings, InvitationTablesSettings
@@ -208,7 +210,20 @@ class InvitationsService:
             raise Conflict(
                 f"portal access is disabled for account class {account.class_id}", field="enable_portal_access"
             )
+        self._ensure_deliverable(contact, email, trigger=trigger, actor=actor)
         return self._send(contact, account, email, trigger=trigger, actor=actor)
+
+    def _ensure_deliverable(self, contact: Contact, email: str, *, trigger: Trigger, actor: str) -> None:
+        """409 `email_undeliverable`; what no person asked for says why in the history too."""
+        try:
+            ensure_deliverable(self._invitations, email)
+        except EmailUndeliverable as error:
+            if trigger != "manual":
+                self._activity.put(
+                    activity(contact.contact_id, actor, "invite_skipped", trigger=trigger, email=email,
+                             account_id=contact.account_id, reason=error.message)
+                )  # fmt: skip
+            raise
 
     def auto_invite(self, contact_id: str) -> AutoInviteOutcome:
         """A contact was inserted: invite it when the account is active, its class has portal
@@ -236,6 +251,11 @@ class InvitationsService:
             return skipped("portal access disabled for the account class")
         if not account_class.auto_send_portal_invitation:
             return skipped("auto-send is off for the account class")
+        email = email_key(contact.email)
+        try:
+            self._ensure_deliverable(contact, email, trigger="auto", actor=AUTO_INVITE_ACTOR)
+        except EmailUndeliverable as error:
+            return skipped(error.message)
         record = self._send(contact, account, email_key(contact.email), trigger="auto", actor=AUTO_INVITE_ACTOR)
         return {"contact_id": contact_id, "outcome": record.status, "detail": record.invitation_id}
 
@@ -250,7 +270,7 @@ class InvitationsService:
         context = self._context(contact, account, options, email=email)
         try:
             template = self._templates.get(ALREADY_REGISTERED_TEMPLATE)
-            self._deliver(template, context, options, to=email)
+            self._deliver(template, context, options, to=email, tags={KIND_TAG: "login_reminder"})
         except (EmailSendFailed, InvalidInput) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
             logger.warning("login reminder not sent", contact_id=contact.contact_id, reason=reason)
@@ -288,6 +308,7 @@ class InvitationsService:
             secret_hash=secret_hash,
             created_at=iso(now),
             expires_at=iso(expires),
+            expiry_day=iso(expires)[:10],
             purge_at=int((expires + KEEP_AFTER_EXPIRY).timestamp()),
         )
         # Written before the email goes out: whatever happens to SES, the invitation is on record.
@@ -306,7 +327,8 @@ class InvitationsService:
         }
         try:
             template = self._templates.get(template_name)
-            message_id = self._deliver(template, context, options, to=email)
+            tags = {INVITATION_TAG: invitation_id, KIND_TAG: "invitation"}
+            message_id = self._deliver(template, context, options, to=email, tags=tags)
         except (EmailSendFailed, InvalidInput, NotFound) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
             return self._mark_failed(record, reason)
@@ -392,12 +414,17 @@ class InvitationsService:
             "portal_url": self._portal_url(options),
         }
 
-    def _deliver(self, template: EmailTemplate, context: dict[str, str], options: SystemOptions, *, to: str) -> str:
+    def _deliver(
+        self, template: EmailTemplate, context: dict[str, str], options: SystemOptions, *, to: str,
+        tags: dict[str, str],
+    ) -> str:  # fmt: skip
         email_sender, policy = self._sending()
         rendered = render_email(template, context)
         sender = str(options.account_invite_from_email or policy.default_from)
         return email_sender.send(
-            EmailMessage(sender=sender, to=to, subject=rendered.subject, html=rendered.html, text=rendered.text)
+            EmailMessage(
+                sender=sender, to=to, subject=rendered.subject, html=rendered.html, text=rendered.text, tags=tags
+            )
         )
 
     # Listing

@@ -25,6 +25,7 @@ from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.domain.activity import activity
 from portal_access.domain.codes import hash_code
 from portal_access.domain.contacts import new_contact
+from portal_access.domain.delivery import EmailUndeliverable
 from portal_access.domain.ids import new_id, new_sortable_id
 from portal_access.errors import AlreadyExists, Conflict, NotFound, RateLimited
 from portal_access.models.common import utc_now
@@ -179,6 +180,11 @@ class SelfRegistrationService:
             self._activity.put(self._entry(contact, message, created=False))
         try:
             record = self._invitations.send(contact, trigger="self_registration", actor=SELF_REGISTRATION_ACTOR)
+        except EmailUndeliverable as error:
+            logger.info("self-registration not invited", request_id=message.request_id, reason=error.message)
+            return self._record(
+                message, "email_undeliverable", account_id=account.account_id, contact_id=contact.contact_id
+            )
         except Conflict as error:
             logger.info("self-registration not invited", request_id=message.request_id, reason=error.message)
             return self._record(

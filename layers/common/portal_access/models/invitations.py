@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from portal_access.models.common import InputModel, OutputModel
+from portal_access.models.delivery import Delivery
 
 Trigger = Literal["manual", "auto", "self_registration"]
 # What is stored; `expired` is never stored, it is read from `expires_at` at read time.
@@ -33,6 +34,13 @@ class Invitation(OutputModel):
     failure_reason: str | None = None
     accepted_at: str | None = None
     revoked_at: str | None = None
+    delivery: Delivery = Field(
+        default="pending", description="what SES reported: pending until it does; bounced or complained never arrived"
+    )
+    delivered_at: str | None = None
+    bounced_at: str | None = None
+    complained_at: str | None = None
+    reminded_at: str | None = Field(default=None, description="when the reminder before expiry went out")
 
 
 class InvitationSent(OutputModel):
