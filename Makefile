@@ -49,8 +49,9 @@ validate: $(STAMP) ## sam validate --lint
 build: $(STAMP) ## sam build (needs python3.13, found in the venv)
 	$(BIN)/sam build --cached --parallel
 
-openapi: $(STAMP) ## Write docs/openapi.json from the resolvers
+openapi: $(STAMP) ## Write docs/openapi.json from the resolvers and docs/events/*.json from the event models
 	$(BIN)/python -m scripts.openapi --write
+	$(BIN)/python -m scripts.event_schemas --write
 
 bench: $(STAMP) ## Benchmarks: cold start, DynamoDB calls per route, throughput; writes docs/benchmarks.md
 	$(BIN)/python -m scripts.bench

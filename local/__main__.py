@@ -256,7 +256,7 @@ def start_stack(
         authorizers_of(template, done.resolver),
         JwksCache(cognito_endpoint=endpoint),
         host_.invoke,
-        local_pages=local_pages(outbox),
+        local_pages=local_pages(outbox, moto.bus),
         cors=cors_of(template, done.resolver),
     )
     deferred.app = gateway
@@ -276,6 +276,7 @@ def start_stack(
         **stack_file.from_outputs(outputs),
         "api_url": api_url,
         "outbox_url": f"{api_url}/_local/outbox",
+        "events_url": f"{api_url}/_local/events",
         "region": REGION,
         "cognito_endpoint_url": endpoint,
         "aws_endpoint_url": endpoint,

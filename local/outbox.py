@@ -22,6 +22,8 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.ses.models import ses_backends
 from werkzeug.serving import make_server
 
+from local.event_bus import BusRecorder
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -86,10 +88,11 @@ class LocalMotoServer(ThreadedMotoServer):
     def __init__(self, ip_address: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__(ip_address=ip_address, port=port, verbose=False)
         self.recorder = SesRecorder(DomainDispatcherApplication(create_backend_app))
+        self.bus = BusRecorder(self.recorder)  # the events put on the buses (local/event_bus.py)
 
     def _server_entry(self) -> None:
         self._server = make_server(
-            self._ip_address, self._port, self.recorder, threaded=True, request_handler=MotoRequestHandler
+            self._ip_address, self._port, self.bus, threaded=True, request_handler=MotoRequestHandler
         )
         self._server_ready_event.set()
         self._server.serve_forever()

@@ -7,6 +7,7 @@ import json
 
 from werkzeug.wrappers import Request, Response
 
+from local.event_bus import BusRecorder
 from local.gateway import LocalHandler
 from local.outbox import Outbox
 
@@ -33,9 +34,13 @@ document.getElementById("f").addEventListener("submit", async (e) => {
 """
 
 
-def local_pages(outbox: Outbox) -> dict[tuple[str, str], LocalHandler]:
+def local_pages(outbox: Outbox, bus: BusRecorder | None = None) -> dict[tuple[str, str], LocalHandler]:
     def outbox_page(request: Request) -> Response:
         items = outbox.items(to=request.args.get("to"))
+        return Response(json.dumps({"items": items}), content_type="application/json")
+
+    def events_page(request: Request) -> Response:
+        items = bus.items(detail_type=request.args.get("detail-type")) if bus else []
         return Response(json.dumps({"items": items}), content_type="application/json")
 
     def accept_page(_request: Request) -> Response:
@@ -43,5 +48,6 @@ def local_pages(outbox: Outbox) -> dict[tuple[str, str], LocalHandler]:
 
     return {
         ("GET", "/_local/outbox"): outbox_page,
+        ("GET", "/_local/events"): events_page,
         ("GET", "/_local/portal/invitations/accept"): accept_page,
     }

@@ -21,7 +21,6 @@ from urllib.parse import quote
 import boto3
 
 from local.mailbox import SentEmail, simulated_events
-from portal_access.models.delivery import INVITATION_TAG
 from scripts.bench_seed import HOT_CLASS_BODY, site_address
 from scripts.bench_world import REGION, Request, World
 from tests.support.events import load_event
@@ -473,8 +472,29 @@ def delivery_events_queued(world: World, records: int) -> Batch:
         contact = fresh_contact(world, email=f"success+{world.unique('d')}@simulator.amazonses.com")
         request = Request(params={"contact_id": contact["contact_id"]}, status=202)
         invitation_id = world.call("POST /admin/contacts/{contact_id}/invitations", request).body["invitation_id"]
-        tags = {INVITATION_TAG: invitation_id}
+        tags = {"invitation_id": invitation_id}  # models.delivery.INVITATION_TAG (the layer loads later)
         sent = SentEmail(uuid.uuid4().hex, "portal@example.com", (contact["email"],), "invitations", tags)
         (event,) = simulated_events(sent, now=datetime.now(UTC), account_id="123456789012", region=REGION)
         event_records.append({**copy.deepcopy(sample), "messageId": str(uuid.uuid4()), "body": json.dumps(event)})
     return Batch({"Records": event_records}, records)
+
+
+@batch_recipe("LifecycleEventsFunction")
+def invitations_sent_streamed(world: World, records: int) -> Batch:
+    """`records` invitations turning `sent` (SES took them), as the invitations stream carries the
+    change (old and new image): each is one event on the bus, with no read of any table."""
+    table = world.table("InvitationsTable")
+    arn = world.client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    images = []
+    for _ in range(records):
+        contact = fresh_contact(world)
+        request = Request(params={"contact_id": contact["contact_id"]}, status=202)
+        invitation_id = world.call("POST /admin/contacts/{contact_id}/invitations", request).body["invitation_id"]
+        item = world.client.get_item(TableName=table, Key={"invitation_id": {"S": invitation_id}})["Item"]
+        images.append(dict(item))
+    event = stream_event(images, event_name="MODIFY")
+    for record, image in zip(event["Records"], images, strict=True):
+        record["eventSourceARN"] = arn
+        record["dynamodb"]["Keys"] = {"invitation_id": image["invitation_id"]}
+        record["dynamodb"]["OldImage"] = {k: v for k, v in image.items() if k not in ("sent_at", "message_id")}
+    return Batch(event, records)

@@ -80,6 +80,15 @@ class DeliveryEventsSettings(FunctionSettings):
     invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
 
 
+class LifecycleEventsSettings(FunctionSettings):
+    """The publisher of lifecycle events: which stream is which table, and the bus."""
+
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
+    activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
+    portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
+
+
 class PublicRequestsSettings(FunctionSettings):
     """The login page's public routes: login-config, self-registrations, access-requests."""
 

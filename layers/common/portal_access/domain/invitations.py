@@ -541,7 +541,8 @@ class InvitationsService:
             )
             entry = activity(
                 contact.contact_id, f"portal:{record.email}", "invite_accepted",
-                invitation_id=record.invitation_id, new_login=created,
+                invitation_id=record.invitation_id, new_login=created, login_id=login.login_id,
+                account_id=contact.account_id,
             )  # fmt: skip
             accept = self._invitations.accept_op(
                 record.invitation_id, claim_id=claim_id, at=at, login_id=login.login_id

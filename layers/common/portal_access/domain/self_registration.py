@@ -263,6 +263,7 @@ class SelfRegistrationService:
             invoice_number=message.invoice_number,
             proof="quick_pay_code" if message.quick_pay_code_hash is not None else "account_number",
             contact_created=created,
+            account_id=contact.account_id,
         )
 
     def _record(
