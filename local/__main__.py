@@ -217,6 +217,7 @@ def start_stack(
     from local.pages import local_pages
     from local.provision import provision
     from local.runtime import FunctionHost
+    from local.schedules import Scheduler, schedules
     from local.template import function_spec
 
     template = load_template()
@@ -248,6 +249,8 @@ def start_stack(
     host_.load_all()
 
     outbox = Outbox(moto.recorder, region=REGION)
+    scheduler = Scheduler(schedules(template, done.resolver), host_.invoke, region=REGION)
+    running.start("scheduler", scheduler.run)
     simulator = MailboxSimulator(done.event_destinations, boto3.client("sns"), region=REGION)
     moto.recorder.listeners.append(simulator.on_sent)
     running.start("mailbox-simulator", simulator.run)
@@ -256,7 +259,7 @@ def start_stack(
         authorizers_of(template, done.resolver),
         JwksCache(cognito_endpoint=endpoint),
         host_.invoke,
-        local_pages=local_pages(outbox, moto.bus),
+        local_pages=local_pages(outbox, moto.bus, scheduler),
         cors=cors_of(template, done.resolver),
     )
     deferred.app = gateway
@@ -277,6 +280,7 @@ def start_stack(
         "api_url": api_url,
         "outbox_url": f"{api_url}/_local/outbox",
         "events_url": f"{api_url}/_local/events",
+        "schedules_url": f"{api_url}/_local/schedules",
         "region": REGION,
         "cognito_endpoint_url": endpoint,
         "aws_endpoint_url": endpoint,

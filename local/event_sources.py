@@ -123,7 +123,7 @@ def event_sources(template: Mapping[str, Any], resolver: Resolver) -> list[Event
 
 def unsupported_events(template: Mapping[str, Any]) -> list[str]:
     """Function events the local stack does not deliver (`Function.Event (Type)`), to say so."""
-    handled = {"HttpApi", *_SOURCE_PROPERTY}
+    handled = {"HttpApi", *_SOURCE_PROPERTY, "Schedule", "ScheduleV2"}  # schedules: local/schedules.py
     return [
         f"{function_id}.{event_id} ({event.get('Type')})"
         for function_id, resource in resources_of_type(template, "AWS::Serverless::Function").items()

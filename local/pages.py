@@ -10,6 +10,7 @@ from werkzeug.wrappers import Request, Response
 from local.event_bus import BusRecorder
 from local.gateway import LocalHandler
 from local.outbox import Outbox
+from local.schedules import Scheduler
 
 ACCEPT_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Set up your portal login (local)</title>
@@ -34,7 +35,9 @@ document.getElementById("f").addEventListener("submit", async (e) => {
 """
 
 
-def local_pages(outbox: Outbox, bus: BusRecorder | None = None) -> dict[tuple[str, str], LocalHandler]:
+def local_pages(
+    outbox: Outbox, bus: BusRecorder | None = None, scheduler: Scheduler | None = None
+) -> dict[tuple[str, str], LocalHandler]:
     def outbox_page(request: Request) -> Response:
         items = outbox.items(to=request.args.get("to"))
         return Response(json.dumps({"items": items}), content_type="application/json")
@@ -43,11 +46,16 @@ def local_pages(outbox: Outbox, bus: BusRecorder | None = None) -> dict[tuple[st
         items = bus.items(detail_type=request.args.get("detail-type")) if bus else []
         return Response(json.dumps({"items": items}), content_type="application/json")
 
+    def fire_schedules(request: Request) -> Response:
+        results = scheduler.fire(request.args.get("function")) if scheduler else {}
+        return Response(json.dumps({"fired": results}, default=str), content_type="application/json")
+
     def accept_page(_request: Request) -> Response:
         return Response(ACCEPT_PAGE, content_type="text/html; charset=utf-8")
 
     return {
         ("GET", "/_local/outbox"): outbox_page,
         ("GET", "/_local/events"): events_page,
+        ("POST", "/_local/schedules"): fire_schedules,
         ("GET", "/_local/portal/invitations/accept"): accept_page,
     }

@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -277,6 +277,27 @@ def accept_invite(world: World) -> Request:
     return Request(body={"token": latest_token(contact["email"]), "password": PASSWORD})
 
 
+def move_expiry(world: World, invitation_id: str, delta: timedelta) -> None:
+    """The invitation expires at now + delta (setup: nobody waits a week)."""
+    moment = (datetime.now(UTC) + delta).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    world.client.update_item(
+        TableName=world.table("InvitationsTable"),
+        Key={"invitation_id": {"S": invitation_id}},
+        UpdateExpression="SET expires_at = :at, expiry_day = :day",
+        ExpressionAttributeValues={":at": {"S": moment}, ":day": {"S": moment[:10]}},
+    )
+
+
+@recipe("POST /portal/invitations/refresh")
+def refresh_invite(world: World) -> Request:
+    """An expired, unused link: the costly path (a new invitation is sent)."""
+    contact = fresh_contact(world)
+    send_invitation(world, contact["contact_id"])
+    token = latest_token(contact["email"])
+    move_expiry(world, token.split(".")[0], -timedelta(hours=1))
+    return Request(body={"token": token}, status=202)
+
+
 # The login page (public) and what staff read back
 
 
@@ -498,3 +519,13 @@ def invitations_sent_streamed(world: World, records: int) -> Batch:
         record["dynamodb"]["Keys"] = {"invitation_id": image["invitation_id"]}
         record["dynamodb"]["OldImage"] = {k: v for k, v in image.items() if k not in ("sent_at", "message_id")}
     return Batch(event, records)
+
+
+@batch_recipe("InvitationJobsFunction")
+def invitations_due_for_a_reminder(world: World, records: int) -> Batch:
+    """`records` unused invitations expiring tomorrow: the hourly run reminds each once."""
+    for _ in range(records):
+        contact = fresh_contact(world)
+        send_invitation(world, contact["contact_id"])
+        move_expiry(world, latest_token(contact["email"]).split(".")[0], timedelta(days=1))
+    return Batch(load_event("scheduled_event.json"), records)

@@ -67,6 +67,20 @@ class AutoInviteSettings(InvitationSendingSettings):
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE_NAME")
 
 
+class RefreshInvitationSettings(InvitationSendingSettings):
+    """The public refresh route: counted like self-registration, sends a new invitation."""
+
+    rate_limits_table: str = Field(alias="RATE_LIMITS_TABLE_NAME")
+    rate_limit: int = Field(alias="PUBLIC_REQUEST_LIMIT", default=5, ge=1, le=1000)
+    rate_window_seconds: int = Field(alias="PUBLIC_REQUEST_WINDOW_SECONDS", default=3600, ge=60, le=86400)
+
+
+class InvitationJobsSettings(InvitationSendingSettings):
+    """The scheduled invitations job: expiries, and the reminder before them."""
+
+    invite_reminder_days: int = Field(alias="INVITE_REMINDER_DAYS", default=2, ge=1, le=30)
+
+
 class AcceptInvitationSettings(InvitationTablesSettings):
     """The public accept route: creates or links logins in the portal user pool."""
 

@@ -72,8 +72,11 @@ class InvitationRecord(BaseModel):
     # The UTC day of `expires_at`: the `by_expiry_day` index the reminder job reads (no Scan).
     expiry_day: str | None = None
     reminded_at: str | None = None
+    # The reminder carries a link of its own (the first token is never stored): either works.
+    reminder_secret_hash: str | None = None
     expired_at: str | None = None  # the expiry job recorded it (for the history and the event)
     renewed_by: str | None = None  # the invitation a refresh of this expired link sent
+    renewed_at: str | None = None
 
 
 class NothingToRecord(DomainError):
@@ -329,17 +332,106 @@ class InvitationsTable:
         return TransactOp({"Put": {"TableName": self.table_name, "Item": serialize(item)}})
 
     def _conditional_update(
-        self, invitation_id: str, update: str, condition: str, values: dict[str, Any]
+        self,
+        invitation_id: str,
+        update: str,
+        condition: str,
+        values: dict[str, Any],
+        *,
+        names: dict[str, str] | None = None,
     ) -> TransactOp:
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": self._key(invitation_id),
+            "UpdateExpression": update,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": serialize(values),
+        }
+        if names:
+            request["ExpressionAttributeNames"] = names
         return TransactOp(
-            {
-                "Update": {
-                    "TableName": self.table_name,
-                    "Key": self._key(invitation_id),
-                    "UpdateExpression": update,
-                    "ConditionExpression": condition,
-                    "ExpressionAttributeValues": serialize(values),
-                }
-            },
+            {"Update": request},  # type: ignore[typeddict-item]
             on_condition_failed=NothingToRecord(f"invitation {invitation_id} already records this"),
         )
+
+    # The expiry and reminder job: invitations by the UTC day they expire (GSI `by_expiry_day`)
+
+    def expiring_on(self, day: str, *, until: str) -> list[InvitationRecord]:
+        """Still-unused invitations expiring on `day` up to `until` that are not yet expired on
+        record or not yet reminded: every page of that day's partition (bounded by the day)."""
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": keys.INVITATIONS_BY_EXPIRY_DAY_INDEX,
+            "KeyConditionExpression": "expiry_day = :day AND expires_at <= :until",
+            "FilterExpression": (
+                "#s = :sent AND (attribute_not_exists(expired_at) OR attribute_not_exists(reminded_at))"
+            ),
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": serialize({":day": day, ":until": until, ":sent": "sent"}),
+        }
+        found: list[InvitationRecord] = []
+        cursor: str | None = None
+        while True:
+            items, cursor = query_page(self._client, query, cursor)
+            found.extend(InvitationRecord.model_validate(i) for i in items)
+            if cursor is None:
+                return found
+
+    def expire_op(self, invitation_id: str, *, now: str) -> TransactOp:
+        """Record that an unused invitation expired (once: the event and history follow it)."""
+        return self._conditional_update(
+            invitation_id,
+            "SET expired_at = :now",
+            "#s = :sent AND expires_at <= :now AND attribute_not_exists(expired_at)",
+            {":now": now, ":sent": "sent"},
+            names={"#s": "status"},
+        )
+
+    def claim_reminder(self, invitation_id: str, *, now: str, secret_hash: str) -> bool:
+        """Take the invitation's one reminder, with the hash of the reminder link's secret; False
+        when it was reminded already, used, or expired meanwhile."""
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=self._key(invitation_id),
+                UpdateExpression="SET reminded_at = :now, reminder_secret_hash = :hash",
+                ConditionExpression="#s = :sent AND expires_at > :now AND attribute_not_exists(reminded_at)",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=serialize({":now": now, ":hash": secret_hash, ":sent": "sent"}),
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    # Renewal: one new invitation per expired link, however often it is refreshed
+
+    def claim_renewal(self, invitation_id: str, *, now: str) -> bool:
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=self._key(invitation_id),
+                UpdateExpression="SET renewed_at = :now",
+                ConditionExpression="#s = :sent AND expires_at <= :now AND attribute_not_exists(renewed_at)",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=serialize({":now": now, ":sent": "sent"}),
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def finish_renewal(self, invitation_id: str, *, renewed_by: str | None) -> None:
+        """Name the new invitation, or (none was sent) let a later refresh try again."""
+        update = "SET renewed_by = :by" if renewed_by else "REMOVE renewed_at"
+        values = serialize({":by": renewed_by}) if renewed_by else None
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": self._key(invitation_id),
+            "UpdateExpression": update,
+        }
+        if values:
+            request["ExpressionAttributeValues"] = values
+        self._client.update_item(**request)

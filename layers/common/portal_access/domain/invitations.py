@@ -66,6 +66,7 @@ _ACTION_BY_TRIGGER: dict[Trigger, ActivityAction] = {
     "manual": "invite_sent",
     "auto": "invite_auto_sent",
     "self_registration": "invite_sent",
+    "refresh": "invite_sent",  # the customer asked for a new link (domain/renewal.py)
 }
 
 
@@ -97,6 +98,14 @@ class InvitationPolicy:
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def secret_matches(record: InvitationRecord, secret: str) -> bool:
+    """The invitation's link, or its reminder's (each has a secret of its own), in constant time."""
+    presented = hash_secret(secret)
+    link = hmac.compare_digest(record.secret_hash, presented)
+    reminder = hmac.compare_digest(record.reminder_secret_hash or "", presented)
+    return link or reminder  # both compared, always
 
 
 def new_token(invitation_id: str) -> tuple[str, str]:
@@ -187,6 +196,11 @@ class InvitationsService:
         self._policy = policy
         self._logins = logins
         self._clock = clock
+
+    @property
+    def contacts(self) -> ContactsService:
+        """The contacts service it reads through (the renewal and the reminders use it too)."""
+        return self._contacts
 
     # Sending
 
@@ -279,6 +293,23 @@ class InvitationsService:
             activity(contact.contact_id, actor, "login_reminder_sent", template=ALREADY_REGISTERED_TEMPLATE)
         )
         return True
+
+    def email_invitation_link(
+        self, record: InvitationRecord, contact: Contact, template_name: str, *, token: str, kind: str
+    ) -> str:
+        """Render `template_name` with a link carrying `token` for the invitation's email and send
+        it (the reminder's path); the message id, or `EmailSendFailed` / `InvalidInput` / `NotFound`."""
+        account = self._accounts.get_account(contact.account_id)
+        if account is None:
+            raise NotFound(f"account {contact.account_id} not found")
+        options = self._options.get()
+        context = {
+            **self._context(contact, account, options, email=record.email),
+            "invite_link": invite_link(self._portal_url(options), token),
+            "expires_at": human_time(datetime.fromisoformat(record.expires_at)),
+        }
+        tags = {INVITATION_TAG: record.invitation_id, KIND_TAG: kind}
+        return self._deliver(self._templates.get(template_name), context, options, to=record.email, tags=tags)
 
     def _email_of(self, contact: Contact) -> str:
         if not contact.email:
@@ -449,7 +480,7 @@ class InvitationsService:
         """
         invitation_id, secret = parse_token(token)
         record = self._invitations.get(invitation_id)
-        if record is None or not hmac.compare_digest(record.secret_hash, hash_secret(secret)):
+        if record is None or not secret_matches(record, secret):
             raise Gone("this invitation link is not valid: ask for a new invitation", field="token")
         now = self._clock()
         gone = _gone_message(record, iso(now))
