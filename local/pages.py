@@ -1,5 +1,6 @@
-"""The local stack's own pages under /_local/: the outbox, and a stand-in for the portal
-frontend's accept page, so an invitation link from the outbox can be followed in a browser."""
+"""The local stack's own pages under /_local/: the outbox, the bus's events, the schedules to
+fire now, and a stand-in for the portal frontend's accept page (with "Send me a new link" for an
+expired one), so an invitation link from the outbox can be followed in a browser."""
 
 from __future__ import annotations
 
@@ -22,14 +23,24 @@ ACCEPT_PAGE = """<!doctype html>
 <form id="f"><label>Password <input id="p" type="password" required minlength="10"></label>
 <button>Accept invitation</button></form>
 <pre id="out"></pre>
+<button id="renew" hidden>Send me a new link</button>
 <script>
+const token = new URLSearchParams(location.hash.slice(1)).get("token");
+const out = document.getElementById("out"), renew = document.getElementById("renew");
 document.getElementById("f").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const token = new URLSearchParams(location.hash.slice(1)).get("token");
   const r = await fetch("/portal/invitations/accept", {method: "POST",
     headers: {"content-type": "application/json"},
     body: JSON.stringify({token, password: document.getElementById("p").value})});
-  document.getElementById("out").textContent = r.status + " " + await r.text();
+  const text = await r.text();
+  out.textContent = r.status + " " + text;
+  renew.hidden = !(r.status === 410 && text.includes("expired"));
+});
+renew.addEventListener("click", async () => {
+  const r = await fetch("/portal/invitations/refresh", {method: "POST",
+    headers: {"content-type": "application/json"}, body: JSON.stringify({token})});
+  out.textContent = r.status + " " + await r.text();
+  renew.hidden = true;
 });
 </script></body></html>
 """

@@ -123,3 +123,25 @@ def test_a_suppression_is_never_listed_as_an_invitation(invite_admin, sent_to, d
     listed = call(invite_admin, http_event("GET", f"/admin/contacts/{contact_id}/invitations", claims=STAFF_CLAIMS))
 
     assert [i["invitation_id"] for i in listed.body["items"]] == [invitation_id]
+
+
+def test_a_delay_is_recorded_once_while_the_email_is_pending(delivery_function, sent_to, invites, staff):
+    contact_id, invitation_id, email = sent_to("success")
+    (delivered,) = ses_events(invitation_id, email)
+    delayed = {
+        "eventType": "DeliveryDelay",
+        "mail": delivered["mail"],
+        "deliveryDelay": {
+            "timestamp": delivered["delivery"]["timestamp"],
+            "delayType": "MailboxFull",
+            "delayedRecipients": [{"emailAddress": email, "status": "4.2.2"}],
+        },
+    }
+
+    batch = queue_batch(json.dumps(delayed), json.dumps(delayed), json.dumps(delivered), json.dumps(delayed))
+    assert delivery_function.invoke(batch) == {"batchItemFailures": []}
+
+    assert invitation_of(invites, contact_id)["delivery"] == "delivered"
+    actions = actions_of(staff, contact_id)
+    assert actions.count("invite_delivery_delayed") == 1
+    assert actions[0] == "invite_delivered"
