@@ -10,20 +10,9 @@ import pytest
 
 from portal_access.domain.lifecycle_events import access_request_events, activity_events, invitation_events
 from scripts.event_schemas import EVENTS_DIR, render_all
+from tests.support.invitations import SENT_INVITATION
 
-SENT: dict[str, Any] = {
-    "invitation_id": "inv_0123456789abcdef0123",
-    "contact_id": "ct_1",
-    "account_id": "49418",
-    "email": "someone@example.com",
-    "trigger": "manual",
-    "actor": "staff:aliena.somers",
-    "status": "sent",
-    "secret_hash": "ab" * 32,
-    "created_at": "2026-11-24T14:30:00.000Z",
-    "expires_at": "2026-12-01T14:30:00.000Z",
-    "delivery": "pending",
-}
+SENT = SENT_INVITATION
 
 
 def envelope(event: Any) -> dict[str, Any]:

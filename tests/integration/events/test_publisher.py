@@ -16,20 +16,9 @@ from boto3.dynamodb.types import TypeSerializer
 
 from tests.conftest import Function, Stack
 from tests.support.events import load_event
+from tests.support.invitations import SENT_INVITATION
 
-SENT: dict[str, Any] = {
-    "invitation_id": "inv_0123456789abcdef0123",
-    "contact_id": "ct_1",
-    "account_id": "49418",
-    "email": "someone@example.com",
-    "trigger": "manual",
-    "actor": "staff:aliena.somers",
-    "status": "sent",
-    "secret_hash": "ab" * 32,
-    "created_at": "2026-11-24T14:30:00.000Z",
-    "expires_at": "2026-12-01T14:30:00.000Z",
-    "delivery": "pending",
-}
+SENT = SENT_INVITATION
 
 
 def typed(item: dict[str, Any]) -> dict[str, Any]:
