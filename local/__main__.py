@@ -327,6 +327,9 @@ def welcome(facts: dict[str, Any], stack_json: Path, seconds: float) -> str:
         f"Portal access service running locally (ready in {seconds:.1f} s). Ctrl-C stops it.",
         f"  HTTP API      {facts['api_url']}   ({facts['routes']} routes, JWT authorizers enforced)",
         f"  outbox        {facts['outbox_url']}",
+        f"  bus events    {facts['events_url']}   (SES mailbox simulator: success@, bounce@, complaint@,"
+        " suppressionlist@simulator.amazonses.com)",
+        f"  schedules     POST {facts['schedules_url']}   (runs the hourly invitations job now)",
         f"  AWS (moto)    {facts['aws_endpoint_url']}   region {facts['region']}, any credentials",
         f"  staff pool    {facts['staff_user_pool_id']}   client {facts['staff_client_id']}",
         f"  portal pool   {facts['portal_user_pool_id']}   client {facts['portal_client_id']}",
