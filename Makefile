@@ -70,8 +70,9 @@ ENV ?= default
 deploy: build $(VENDORED) ## Deploy the stack and upload the portal pages behind CloudFront (ENV=prod for prod)
 	$(BIN)/python -m scripts.deploy_pages --config-env $(ENV)
 
-openapi: $(STAMP) ## Write docs/openapi.json from the resolvers
+openapi: $(STAMP) ## Write docs/openapi.json from the resolvers and docs/events/*.json from the event models
 	$(BIN)/python -m scripts.openapi --write
+	$(BIN)/python -m scripts.event_schemas --write
 
 bench: $(STAMP) ## Benchmarks: cold start, DynamoDB calls per route, throughput; writes docs/benchmarks.md
 	$(BIN)/python -m scripts.bench

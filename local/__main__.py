@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
     from local.provision import Provisioned
+    from local.runtime import FunctionHost
+    from local.schedules import Scheduler
 
 log = logging.getLogger("local")
 
@@ -210,14 +212,13 @@ def start_stack(
     import boto3
 
     from local.authorizer import JwksCache
-    from local.cognito_proxy import PATH as COGNITO_PATH
     from local.cognito_proxy import CognitoProxy
     from local.event_sources import QueuePoller, StreamPoller, event_sources, unsupported_events
     from local.gateway import Gateway, authorizers_of, cors_of, routes_of
     from local.pages import local_pages
     from local.provision import provision
     from local.runtime import FunctionHost
-    from local.site import Site, page_config, security_headers
+    from local.site import Site, security_headers
     from local.template import function_spec
 
     template = load_template()
@@ -251,22 +252,15 @@ def start_stack(
 
     outbox = Outbox(moto.recorder, region=REGION)
     cognito = CognitoProxy(endpoint, reset_code_mailer(boto3.client("sesv2"), done.email_identities[0]), region=REGION)
-    portal_pool = done.resolver.resolve(template["Resources"]["PortalUserPool"]["Properties"])
-    config = page_config(
-        region=REGION,
-        user_pool_id=done.resolver.ref("PortalUserPool"),
-        client_id=done.resolver.ref("PortalUserPoolClient"),
-        cognito_endpoint=COGNITO_PATH,
-        password_policy=portal_pool.get("Policies", {}).get("PasswordPolicy", {}),
-    )
+    scheduler = start_background_senders(template, done, host_, moto, running)
     gateway = Gateway(
         routes_of(template),
         authorizers_of(template, done.resolver),
         JwksCache(cognito_endpoint=endpoint),
         host_.invoke,
-        local_pages=local_pages(outbox, cognito),
+        local_pages=local_pages(outbox, cognito, moto.bus, scheduler),
         cors=cors_of(template, done.resolver),
-        site=Site(config, security_headers(template, done.resolver)),
+        site=Site(portal_page_config(template, done), security_headers(template, done.resolver)),
     )
     deferred.app = gateway
 
@@ -285,6 +279,8 @@ def start_stack(
         **stack_file.from_outputs(outputs),
         "api_url": api_url,
         "outbox_url": f"{api_url}/_local/outbox",
+        "events_url": f"{api_url}/_local/events",
+        "schedules_url": f"{api_url}/_local/schedules",
         "region": REGION,
         "cognito_endpoint_url": endpoint,
         "aws_endpoint_url": endpoint,
@@ -302,6 +298,38 @@ def start_stack(
     if seed_data:
         facts.update(seed_stack(facts, done, api_url))
     return facts
+
+
+def start_background_senders(
+    template: dict[str, Any], done: Provisioned, host_: FunctionHost, moto: Any, running: Running
+) -> Scheduler:
+    """The template's schedules, and SES's mailbox simulator answering what the functions send."""
+    import boto3
+
+    from local.mailbox import MailboxSimulator
+    from local.schedules import Scheduler, schedules
+
+    scheduler = Scheduler(schedules(template, done.resolver), host_.invoke, region=REGION)
+    running.start("scheduler", scheduler.run)
+    simulator = MailboxSimulator(done.event_destinations, boto3.client("sns"), region=REGION)
+    moto.recorder.listeners.append(simulator.on_sent)
+    running.start("mailbox-simulator", simulator.run)
+    return scheduler
+
+
+def portal_page_config(template: dict[str, Any], done: Provisioned) -> dict[str, Any]:
+    """What the hosted pages read from /config.json: the portal pool, its client and password policy."""
+    from local.cognito_proxy import PATH as COGNITO_PATH
+    from local.site import page_config
+
+    portal_pool = done.resolver.resolve(template["Resources"]["PortalUserPool"]["Properties"])
+    return page_config(
+        region=REGION,
+        user_pool_id=done.resolver.ref("PortalUserPool"),
+        client_id=done.resolver.ref("PortalUserPoolClient"),
+        cognito_endpoint=COGNITO_PATH,
+        password_policy=portal_pool.get("Policies", {}).get("PasswordPolicy", {}),
+    )
 
 
 def reset_code_mailer(sesv2: Any, sender: str) -> Callable[[str, str], None]:
@@ -354,6 +382,9 @@ def welcome(facts: dict[str, Any], stack_json: Path, seconds: float) -> str:
         f"Portal access service running locally (ready in {seconds:.1f} s). Ctrl-C stops it.",
         f"  HTTP API      {facts['api_url']}   ({facts['routes']} routes, JWT authorizers enforced)",
         f"  outbox        {facts['outbox_url']}",
+        f"  bus events    {facts['events_url']}   (SES mailbox simulator: success@, bounce@, complaint@,"
+        " suppressionlist@simulator.amazonses.com)",
+        f"  schedules     POST {facts['schedules_url']}   (runs the hourly invitations job now)",
         f"  AWS (moto)    {facts['aws_endpoint_url']}   region {facts['region']}, any credentials",
         f"  staff pool    {facts['staff_user_pool_id']}   client {facts['staff_client_id']}",
         f"  portal pool   {facts['portal_user_pool_id']}   client {facts['portal_client_id']}",

@@ -12,7 +12,7 @@ import email.policy
 import io
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,8 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.ses.models import ses_backends
 from werkzeug.serving import make_server
+
+from local.event_bus import BusRecorder
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -43,6 +45,8 @@ class SesRecorder:
         self._app = app
         self._lock = threading.Lock()
         self.sent: dict[str, Recorded] = {}
+        # Called with (message id, request body) for every accepted send: the mailbox simulator.
+        self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != SESV2_SEND_EMAIL:
@@ -64,7 +68,8 @@ class SesRecorder:
     def _record(self, request: bytes, answer: bytes) -> None:
         try:
             message_id = json.loads(answer)["MessageId"]
-            simple = json.loads(request).get("Content", {}).get("Simple", {}).get("Body", {})
+            body = json.loads(request)
+            simple = body.get("Content", {}).get("Simple", {}).get("Body", {})
         except (ValueError, KeyError, AttributeError):
             return
         with self._lock:
@@ -73,6 +78,8 @@ class SesRecorder:
                 text=(simple.get("Text") or {}).get("Data"),
                 html=(simple.get("Html") or {}).get("Data"),
             )
+        for listener in self.listeners:
+            listener(message_id, body)
 
 
 class LocalMotoServer(ThreadedMotoServer):
@@ -81,10 +88,11 @@ class LocalMotoServer(ThreadedMotoServer):
     def __init__(self, ip_address: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__(ip_address=ip_address, port=port, verbose=False)
         self.recorder = SesRecorder(DomainDispatcherApplication(create_backend_app))
+        self.bus = BusRecorder(self.recorder)  # the events put on the buses (local/event_bus.py)
 
     def _server_entry(self) -> None:
         self._server = make_server(
-            self._ip_address, self._port, self.recorder, threaded=True, request_handler=MotoRequestHandler
+            self._ip_address, self._port, self.bus, threaded=True, request_handler=MotoRequestHandler
         )
         self._server_ready_event.set()
         self._server.serve_forever()

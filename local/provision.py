@@ -1,5 +1,6 @@
 """Create what template.yaml declares in an AWS endpoint (moto): tables with keys, indexes,
-streams and TTL, queues, Cognito user pools and app clients, SES identities and templates.
+streams and TTL, queues, Cognito user pools and app clients, SES identities, templates and
+configuration sets, SNS topics and their subscriptions, EventBridge buses.
 Used by the local stack and by the tests, so both share the template's schema."""
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from local.template import (
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
 
@@ -96,6 +99,9 @@ _HOSTED_OR_INERT = {
     "AWS::CloudFront::Distribution",
     "AWS::CloudFront::OriginAccessControl",
     "AWS::CloudFront::ResponseHeadersPolicy",
+    # Resource policies: moto does not enforce them.
+    "AWS::SNS::TopicPolicy",
+    "AWS::SQS::QueuePolicy",
 }
 _CREATED = {
     "AWS::DynamoDB::Table",
@@ -104,11 +110,26 @@ _CREATED = {
     "AWS::Cognito::UserPoolClient",
     "AWS::SES::EmailIdentity",
     "AWS::SES::Template",
+    "AWS::SES::ConfigurationSet",
+    "AWS::SNS::Topic",
+    "AWS::SNS::Subscription",
+    "AWS::Events::EventBus",
+    # moto stores no event destination: the local mailbox simulator (local/mailbox.py) publishes
+    # the events SES would, to the destinations recorded in `Provisioned.event_destinations`.
+    "AWS::SES::ConfigurationSetEventDestination",
 }
 # CloudFormation's AWS::Cognito::UserPool properties that CreateUserPool names otherwise or lacks.
 _POOL_RENAMES = {"UserPoolName": "PoolName"}
 _POOL_NOT_IN_API = {"EnabledMfas", "UserPoolTier", "WebAuthnRelyingPartyID", "WebAuthnUserVerification"}
 _LOCALLY_UNSUPPORTED_POOL = {"LambdaConfig", "EmailConfiguration", "SmsConfiguration"}
+
+
+@dataclass(frozen=True)
+class EventDestination:
+    """An SES configuration set's SNS event destination, as SES would publish to it."""
+
+    event_types: frozenset[str]  # SES's event names: Delivery, Bounce, Complaint, DeliveryDelay, ...
+    topic_arn: str
 
 
 @dataclass
@@ -122,6 +143,10 @@ class Provisioned:
     user_pools: dict[str, str] = field(default_factory=dict)
     user_pool_clients: dict[str, str] = field(default_factory=dict)
     email_identities: list[str] = field(default_factory=list)
+    topics: dict[str, str] = field(default_factory=dict)  # logical id -> topic ARN
+    event_buses: dict[str, str] = field(default_factory=dict)  # logical id -> bus name
+    # configuration set name -> its SNS destinations (SES event types, topic ARN)
+    event_destinations: dict[str, list[EventDestination]] = field(default_factory=dict)
     not_emulated: dict[str, str] = field(default_factory=dict)
 
 
@@ -196,6 +221,78 @@ def create_email_identities(
     return list(dict.fromkeys(identities))
 
 
+# MatchingEventTypes (either API's spelling) -> the `eventType` SES writes in the event.
+_SES_EVENT_TYPES = {
+    "send": "Send", "reject": "Reject", "bounce": "Bounce", "complaint": "Complaint", "delivery": "Delivery",
+    "open": "Open", "click": "Click", "renderingfailure": "Rendering Failure", "deliverydelay": "DeliveryDelay",
+    "subscription": "Subscription", "rendering_failure": "Rendering Failure", "delivery_delay": "DeliveryDelay",
+}  # fmt: skip
+
+
+def create_configuration_sets(
+    client: SESV2Client, template: Mapping[str, Any], resolver: Resolver
+) -> dict[str, list[EventDestination]]:
+    """Every AWS::SES::ConfigurationSet, and the SNS destinations of their event destinations."""
+    for logical_id, resource in resources_of_type(template, "AWS::SES::ConfigurationSet").items():
+        properties = resolver.resolve(resource.get("Properties") or {})
+        name = str(properties.get("Name") or logical_id)
+        client.create_configuration_set(ConfigurationSetName=name)
+        resolver.physical[logical_id] = name
+    destinations: dict[str, list[EventDestination]] = {}
+    for resource in resources_of_type(template, "AWS::SES::ConfigurationSetEventDestination").values():
+        properties = resolver.resolve(resource["Properties"])
+        spec = properties["EventDestination"]
+        topic = (spec.get("SnsDestination") or {}).get("TopicARN")
+        if spec.get("Enabled", False) in (False, "false") or not topic:
+            continue
+        kinds = frozenset(_SES_EVENT_TYPES[str(t).lower()] for t in spec.get("MatchingEventTypes", []))
+        destinations.setdefault(str(properties["ConfigurationSetName"]), []).append(EventDestination(kinds, str(topic)))
+    return destinations
+
+
+def create_topics(client: SNSClient, template: Mapping[str, Any], resolver: Resolver, prefix: str) -> dict[str, str]:
+    """Every AWS::SNS::Topic (`!Ref` gives its ARN), then every AWS::SNS::Subscription."""
+    topics: dict[str, str] = {}
+    for logical_id in resources_of_type(template, "AWS::SNS::Topic"):
+        arn = client.create_topic(Name=f"{prefix}-{logical_id}")["TopicArn"]
+        topics[logical_id] = arn
+        resolver.physical[logical_id] = arn
+        resolver.attributes[(logical_id, "TopicArn")] = arn
+        resolver.attributes[(logical_id, "TopicName")] = arn.rsplit(":", 1)[1]
+    for resource in resources_of_type(template, "AWS::SNS::Subscription").values():
+        properties = resolver.resolve(resource["Properties"])
+        attributes = {
+            name: str(properties[name]).lower()
+            for name in ("RawMessageDelivery",)
+            if str(properties.get(name, "false")).lower() == "true"  # moto reads any value as true
+        }
+        client.subscribe(
+            TopicArn=properties["TopicArn"],
+            Protocol=properties["Protocol"],
+            Endpoint=properties["Endpoint"],
+            Attributes=attributes,
+        )
+    return topics
+
+
+def create_event_buses(client: EventBridgeClient, template: Mapping[str, Any], resolver: Resolver) -> dict[str, str]:
+    buses: dict[str, str] = {}
+    for logical_id, resource in resources_of_type(template, "AWS::Events::EventBus").items():
+        name = str(resolver.resolve(resource["Properties"]["Name"]))
+        arn = client.create_event_bus(Name=name)["EventBusArn"]
+        buses[logical_id] = name
+        resolver.physical[logical_id] = name  # `!Ref` of a bus is its name
+        resolver.attributes[(logical_id, "Arn")] = arn
+        resolver.attributes[(logical_id, "Name")] = name
+    return buses
+
+
+def _sibling(client: Any, service: str) -> Any:
+    """A client of another service in the same region (and endpoint: AWS_ENDPOINT_URL, or moto)."""
+    make: Any = boto3.client  # the service name is a variable: no overload of the stubs applies
+    return make(service, region_name=client.meta.region_name)
+
+
 def provision(
     template: Mapping[str, Any],
     *,
@@ -256,6 +353,9 @@ def provision(
     done.user_pool_clients = {k: v for k, v in created.items() if k not in pools}
     senders = [parameters[name] for name in sender_parameters if parameters.get(name)]
     done.email_identities = create_email_identities(sesv2, template, resolver, senders)
+    done.topics = create_topics(_sibling(sqs, "sns"), template, resolver, prefix)
+    done.event_destinations = create_configuration_sets(sesv2, template, resolver)
+    done.event_buses = create_event_buses(_sibling(sqs, "events"), template, resolver)
     return done
 
 

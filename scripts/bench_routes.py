@@ -9,14 +9,18 @@ add one when you add a route.
 from __future__ import annotations
 
 import copy
+import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import boto3
 
+from local.mailbox import SentEmail, simulated_events
 from scripts.bench_seed import HOT_CLASS_BODY, site_address
 from scripts.bench_world import REGION, Request, World
 from tests.support.events import load_event
@@ -273,6 +277,27 @@ def accept_invite(world: World) -> Request:
     return Request(body={"token": latest_token(contact["email"]), "password": PASSWORD})
 
 
+def move_expiry(world: World, invitation_id: str, delta: timedelta) -> None:
+    """The invitation expires at now + delta (setup: nobody waits a week)."""
+    moment = (datetime.now(UTC) + delta).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    world.client.update_item(
+        TableName=world.table("InvitationsTable"),
+        Key={"invitation_id": {"S": invitation_id}},
+        UpdateExpression="SET expires_at = :at, expiry_day = :day",
+        ExpressionAttributeValues={":at": {"S": moment}, ":day": {"S": moment[:10]}},
+    )
+
+
+@recipe("POST /portal/invitations/refresh")
+def refresh_invite(world: World) -> Request:
+    """An expired, unused link: the costly path (a new invitation is sent)."""
+    contact = fresh_contact(world)
+    send_invitation(world, contact["contact_id"])
+    token = latest_token(contact["email"])
+    move_expiry(world, token.split(".")[0], -timedelta(hours=1))
+    return Request(body={"token": token}, status=202)
+
+
 # The login page (public) and what staff read back
 
 
@@ -456,3 +481,51 @@ def access_requests_queued(world: World, records: int) -> Batch:
         world.call("POST /portal/access-requests", Request(body=access_request_body(world), status=202))
 
     return queued(world, "SelfRegistrationQueue", produce, records)
+
+
+@batch_recipe("DeliveryEventsFunction")
+def delivery_events_queued(world: World, records: int) -> Batch:
+    """SES reports the delivery of `records` invitations, one event each, as the queue carries
+    them (raw SNS delivery: the body is the event the local mailbox simulator makes)."""
+    sample = load_event("delivery_events_queue_batch.json")["Records"][0]
+    event_records = []
+    for _ in range(records):
+        contact = fresh_contact(world, email=f"success+{world.unique('d')}@simulator.amazonses.com")
+        request = Request(params={"contact_id": contact["contact_id"]}, status=202)
+        invitation_id = world.call("POST /admin/contacts/{contact_id}/invitations", request).body["invitation_id"]
+        tags = {"invitation_id": invitation_id}  # models.delivery.INVITATION_TAG (the layer loads later)
+        sent = SentEmail(uuid.uuid4().hex, "portal@example.com", (contact["email"],), "invitations", tags)
+        (event,) = simulated_events(sent, now=datetime.now(UTC), account_id="123456789012", region=REGION)
+        event_records.append({**copy.deepcopy(sample), "messageId": str(uuid.uuid4()), "body": json.dumps(event)})
+    return Batch({"Records": event_records}, records)
+
+
+@batch_recipe("LifecycleEventsFunction")
+def invitations_sent_streamed(world: World, records: int) -> Batch:
+    """`records` invitations turning `sent` (SES took them), as the invitations stream carries the
+    change (old and new image): each is one event on the bus, with no read of any table."""
+    table = world.table("InvitationsTable")
+    arn = world.client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    images = []
+    for _ in range(records):
+        contact = fresh_contact(world)
+        request = Request(params={"contact_id": contact["contact_id"]}, status=202)
+        invitation_id = world.call("POST /admin/contacts/{contact_id}/invitations", request).body["invitation_id"]
+        item = world.client.get_item(TableName=table, Key={"invitation_id": {"S": invitation_id}})["Item"]
+        images.append(dict(item))
+    event = stream_event(images, event_name="MODIFY")
+    for record, image in zip(event["Records"], images, strict=True):
+        record["eventSourceARN"] = arn
+        record["dynamodb"]["Keys"] = {"invitation_id": image["invitation_id"]}
+        record["dynamodb"]["OldImage"] = {k: v for k, v in image.items() if k not in ("sent_at", "message_id")}
+    return Batch(event, records)
+
+
+@batch_recipe("InvitationJobsFunction")
+def invitations_due_for_a_reminder(world: World, records: int) -> Batch:
+    """`records` unused invitations expiring tomorrow: the hourly run reminds each once."""
+    for _ in range(records):
+        contact = fresh_contact(world)
+        send_invitation(world, contact["contact_id"])
+        move_expiry(world, latest_token(contact["email"]).split(".")[0], timedelta(days=1))
+    return Batch(load_event("scheduled_event.json"), records)

@@ -18,7 +18,8 @@ from portal_access.observability import metrics
 from portal_access.settings import InviteAdminSettings
 
 settings = InviteAdminSettings.from_env()
-invitations = build_invitations_service(create_client(), settings, sender=SesEmailSender(create_ses_client))
+sender = SesEmailSender(create_ses_client, settings.ses_configuration_set)
+invitations = build_invitations_service(create_client(), settings, sender=sender)
 
 app = create_resolver("staff")
 

@@ -46,7 +46,8 @@ _METRIC_BY_OUTCOME = {"sent": "AutoInvitesSent", "failed": "AutoInvitesFailed", 
 
 settings = AutoInviteSettings.from_env()
 client = create_client()
-invitations = build_invitations_service(client, settings, sender=SesEmailSender(create_ses_client))
+sender = SesEmailSender(create_ses_client, settings.ses_configuration_set)
+invitations = build_invitations_service(client, settings, sender=sender)
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 idempotency = IdempotencyConfig(

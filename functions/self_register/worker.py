@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
@@ -48,7 +48,7 @@ IDEMPOTENCY_SECONDS = 25 * 60 * 60
 
 settings = SelfRegistrationWorkerSettings.from_env()
 client = create_client()
-sender = SesEmailSender(create_ses_client)
+sender = SesEmailSender(create_ses_client, settings.ses_configuration_set)
 accounts = AccountsTable(client, settings.accounts_table)
 settings_table = SettingsTable(client, settings.settings_table)
 requests = PortalRequestsTable(client, settings.portal_requests_table)
@@ -109,7 +109,20 @@ def record_handler(record: SQSRecord) -> None:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     idempotency.register_lambda_context(context)
-    with invitations.reads.batch():
+    with invitations.reads.batch(emails=registering_emails(event)):
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context
         )
+
+
+def registering_emails(event: dict[str, Any]) -> list[str]:
+    """The emails the batch's Request Login messages name, to read their suppression up front."""
+    emails = []
+    for record in event.get("Records") or []:
+        try:
+            message = messages.validate_json(record.get("body") or "")
+        except ValidationError:
+            continue  # the record handler fails it
+        if isinstance(message, SelfRegistrationMessage):
+            emails.append(message.email)
+    return emails

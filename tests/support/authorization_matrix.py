@@ -25,6 +25,7 @@ PUBLIC_PORTAL_ROUTES = frozenset(
         "GET /portal/login-config",
         "POST /portal/self-registrations",
         "POST /portal/invitations/accept",
+        "POST /portal/invitations/refresh",
         "POST /portal/access-requests",
     }
 )

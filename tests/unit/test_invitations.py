@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, ClassVar
 
 import boto3
 import pytest
@@ -142,27 +144,35 @@ class TestRendering:
 class TestSesSender:
     MESSAGE = EmailMessage(sender="portal@example.com", to="a@example.com", subject="S", html="<p>H</p>", text="T")
 
+    # What SendEmail gets for MESSAGE: simple content with both parts.
+    REQUEST: ClassVar[dict[str, Any]] = {
+        "FromEmailAddress": "portal@example.com",
+        "Destination": {"ToAddresses": ["a@example.com"]},
+        "Content": {
+            "Simple": {
+                "Subject": {"Data": "S", "Charset": "UTF-8"},
+                "Body": {"Html": {"Data": "<p>H</p>", "Charset": "UTF-8"}, "Text": {"Data": "T", "Charset": "UTF-8"}},
+            }
+        },
+    }
+
     def test_sends_html_and_text_as_simple_content(self):
         client = boto3.client("sesv2", region_name="us-east-1")
         with Stubber(client) as stub:
-            stub.add_response(
-                "send_email",
-                {"MessageId": "m-1"},
-                {
-                    "FromEmailAddress": "portal@example.com",
-                    "Destination": {"ToAddresses": ["a@example.com"]},
-                    "Content": {
-                        "Simple": {
-                            "Subject": {"Data": "S", "Charset": "UTF-8"},
-                            "Body": {
-                                "Html": {"Data": "<p>H</p>", "Charset": "UTF-8"},
-                                "Text": {"Data": "T", "Charset": "UTF-8"},
-                            },
-                        }
-                    },
-                },
-            )
+            stub.add_response("send_email", {"MessageId": "m-1"}, self.REQUEST)
             assert SesEmailSender(lambda: client).send(self.MESSAGE) == "m-1"
+
+    def test_it_sends_through_the_configuration_set_with_the_messages_tags(self):
+        client = boto3.client("sesv2", region_name="us-east-1")
+        message = dataclasses.replace(self.MESSAGE, tags={"invitation_id": "inv_1"})
+        expected = {
+            **self.REQUEST,
+            "ConfigurationSetName": "invitations",
+            "EmailTags": [{"Name": "invitation_id", "Value": "inv_1"}],
+        }
+        with Stubber(client) as stub:
+            stub.add_response("send_email", {"MessageId": "m-2"}, expected)
+            assert SesEmailSender(lambda: client, "invitations").send(message) == "m-2"
 
     def test_a_final_ses_error_becomes_email_send_failed_naming_the_code(self):
         client = boto3.client("sesv2", region_name="us-east-1")

@@ -127,3 +127,17 @@ def test_a_conditional_resource_and_a_new_resource_type_follow_the_template(aws,
     # and a resource type added to the template shows up with no other edit
     assert boto3.client("ses").get_template(TemplateName="reminder-dev")["Template"]["SubjectPart"] == "Hi"
     assert done.resolver.physical["ReminderTemplate"] == "reminder-dev"
+
+
+def test_ses_events_reach_the_delivery_queue_raw_through_the_topic(provisioned):
+    # Given the configuration set's SNS destination, as provisioned from the template
+    (destination,) = provisioned.event_destinations["portal-access-invitations-dev"]
+    assert destination.event_types == {"Delivery", "Bounce", "Complaint", "DeliveryDelay"}
+
+    # When SES (here: the test) publishes an event to it
+    boto3.client("sns").publish(TopicArn=destination.topic_arn, Message='{"eventType": "Delivery"}')
+
+    # Then the queue's message is the event itself (raw message delivery)
+    sqs = boto3.client("sqs")
+    messages = sqs.receive_message(QueueUrl=provisioned.queues["DeliveryEventsQueue"])["Messages"]
+    assert [m["Body"] for m in messages] == ['{"eventType": "Delivery"}']

@@ -53,6 +53,8 @@ class InvitationSendingSettings(InvitationTablesSettings):
     invitation_ttl_days: int = Field(alias="INVITATION_TTL_DAYS", default=7, ge=1, le=90)
     ses_from_address: str = Field(alias="SES_FROM_ADDRESS", min_length=3)
     portal_url: AnyHttpUrl = Field(alias="PORTAL_URL")
+    # SES reports delivery, bounces and complaints of what goes through it (domain/delivery.py).
+    ses_configuration_set: str | None = Field(alias="SES_CONFIGURATION_SET", default=None)
 
 
 class InviteAdminSettings(InvitationSendingSettings):
@@ -65,10 +67,40 @@ class AutoInviteSettings(InvitationSendingSettings):
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE_NAME")
 
 
+class RefreshInvitationSettings(InvitationSendingSettings):
+    """The public refresh route: counted like self-registration, sends a new invitation."""
+
+    rate_limits_table: str = Field(alias="RATE_LIMITS_TABLE_NAME")
+    rate_limit: int = Field(alias="PUBLIC_REQUEST_LIMIT", default=5, ge=1, le=1000)
+    rate_window_seconds: int = Field(alias="PUBLIC_REQUEST_WINDOW_SECONDS", default=3600, ge=60, le=86400)
+
+
+class InvitationJobsSettings(InvitationSendingSettings):
+    """The scheduled invitations job: expiries, and the reminder before them."""
+
+    invite_reminder_days: int = Field(alias="INVITE_REMINDER_DAYS", default=2, ge=1, le=30)
+
+
 class AcceptInvitationSettings(InvitationTablesSettings):
     """The public accept route: creates or links logins in the portal user pool."""
 
     portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID")
+
+
+class DeliveryEventsSettings(FunctionSettings):
+    """The consumer of SES's delivery events: invitations, their history, the suppression list."""
+
+    activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
+
+
+class LifecycleEventsSettings(FunctionSettings):
+    """The publisher of lifecycle events: which stream is which table, and the bus."""
+
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
+    activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
+    portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
 
 
 class PublicRequestsSettings(FunctionSettings):

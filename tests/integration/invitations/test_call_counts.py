@@ -12,12 +12,13 @@ def test_send(invites, add_contact, calls):
     contact = add_contact()
     calls.clear()
     assert invites("POST", contact["contact_id"]).status == 202
-    assert calls.of("dynamodb") == Counter(GetItem=6, TransactWriteItems=1, UpdateItem=1)
+    # contact, account, class, the email's suppression, options, pointer, template
+    assert calls.of("dynamodb") == Counter(GetItem=7, TransactWriteItems=1, UpdateItem=1)
     assert calls.of("sesv2") == Counter(SendEmail=1)
 
     calls.clear()  # a resend revokes the previous one inside the same transaction
     assert invites("POST", contact["contact_id"]).status == 202
-    assert calls.count("dynamodb") == 8
+    assert calls.count("dynamodb") == 9
 
 
 def test_list(invites, add_contact, calls):
@@ -44,12 +45,13 @@ def test_auto_invite_per_record(add_contact, deliver, calls):
     calls.clear()
     assert deliver([c["contact_id"] for c in contacts]) == {"batchItemFailures": []}
     calls.made = calls.made[3:]  # the test's own reads of the three stored items
-    # per batch: the contacts and their pointers (one BatchGetItem each), the account, its class,
-    # the options and the template; per record: idempotency Put + Update, the invitation
-    # transaction, sent_at (or, as here where SES refuses, the `failed` transaction)
+    # per batch: the contacts, their pointers and their emails' suppression entries (one
+    # BatchGetItem each), the account, its class, the options and the template; per record:
+    # idempotency Put + Update, the invitation transaction, sent_at (or, as here where SES
+    # refuses, the `failed` transaction)
     made = calls.of("dynamodb")
-    assert (made["BatchGetItem"], made["GetItem"]) == (2, 4)
-    assert calls.count("dynamodb") == 6 + 3 * 4
+    assert (made["BatchGetItem"], made["GetItem"]) == (3, 4)
+    assert calls.count("dynamodb") == 7 + 3 * 4
     assert calls.of("sesv2") == Counter(SendEmail=3)
 
 
@@ -63,5 +65,5 @@ def test_auto_invite_reads_each_account_once_per_batch(add_contact, deliver, cal
     calls.made = calls.made[3:]  # the test's own reads of the three stored items
     # the two accounts and (one) class, the options and the template: 5 GetItem for the batch
     made = calls.of("dynamodb")
-    assert (made["BatchGetItem"], made["GetItem"]) == (2, 5)
-    assert calls.count("dynamodb") == 7 + 3 * 4
+    assert (made["BatchGetItem"], made["GetItem"]) == (3, 5)
+    assert calls.count("dynamodb") == 8 + 3 * 4

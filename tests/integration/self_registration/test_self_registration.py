@@ -161,6 +161,30 @@ class TestVerifiedRequests:
         assert outbox.all() == []
         assert _attempts(staff_lists)[0]["outcome"] == "contact_portal_access_disabled"
 
+    def test_an_email_ses_reported_undeliverable_is_not_invited_and_the_history_says_why(
+        self, post, drain, staff, *, outbox, staff_lists, stack
+    ):
+        # Given SES reported the email as bounced (its suppression item, as the consumer writes it)
+        boto3.client("dynamodb").put_item(
+            TableName=stack.table("InvitationsTable"),
+            Item={
+                "invitation_id": {"S": f"SUPPRESSED#{REQUEST['email']}"},
+                "email": {"S": REQUEST["email"]},
+                "reason": {"S": "bounced"},
+                "at": {"S": "2026-11-20T10:00:00.000Z"},
+                "reported_invitation_id": {"S": "inv_00000000000000000000"},
+            },
+        )
+
+        assert post(EVENT, REQUEST).body == RECEIVED
+        drain()
+
+        assert outbox.all() == []
+        attempt = _attempts(staff_lists)[0]
+        assert attempt["outcome"] == "email_undeliverable"
+        skipped = [e for e in _history(staff, attempt["contact_id"]) if e["action"] == "invite_skipped"]
+        assert [e["details"]["trigger"] for e in skipped] == ["self_registration"]
+
     def test_two_requests_processed_together_create_one_contact(self, post, drain, staff, outbox):
         post(EVENT, REQUEST)
         post(EVENT, {**REQUEST, "email": "SOMERS378@gmail.com"})

@@ -27,6 +27,7 @@ from portal_access.dal.dynamodb import (
     serialize,
 )
 from portal_access.errors import AlreadyExists, Conflict, DomainError
+from portal_access.models.delivery import Delivery
 from portal_access.models.invitations import StoredStatus, Trigger
 
 if TYPE_CHECKING:
@@ -70,6 +71,38 @@ class InvitationRecord(BaseModel):
     # Set while one accept call works on the invitation; a lease, so a crashed call frees it.
     claim_id: str | None = None
     claim_until: str | None = None
+    # What SES reported (domain/delivery.py); items written before it existed read as pending.
+    delivery: Delivery = "pending"
+    delivered_at: str | None = None
+    bounced_at: str | None = None
+    bounce_type: str | None = None
+    complained_at: str | None = None
+    delayed_at: str | None = None
+    # The UTC day of `expires_at`: the `by_expiry_day` index the reminder job reads (no Scan).
+    expiry_day: str | None = None
+    reminded_at: str | None = None
+    # The reminder carries a link of its own (the first token is never stored): either works.
+    reminder_secret_hash: str | None = None
+    expired_at: str | None = None  # the expiry job recorded it (for the history and the event)
+    renewed_by: str | None = None  # the invitation a refresh of this expired link sent
+    renewed_at: str | None = None
+
+
+class NothingToRecord(DomainError):
+    """The invitation is unknown, or already knows this (a redelivered or out-of-date report)."""
+
+    code = "nothing_to_record"
+
+
+class Suppression(BaseModel):
+    """An email SES reported as permanently bounced or complained about: not mailed again."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    email: str
+    reason: str  # bounced / complained
+    at: str
+    reported_invitation_id: str  # the invitation whose email SES reported
 
 
 class InvitationsTable:
@@ -88,6 +121,22 @@ class InvitationsTable:
         if not item or "contact_id" not in item:
             return None
         return InvitationRecord.model_validate(deserialize(item))
+
+    def suppression(self, email: str) -> Suppression | None:
+        response = self._client.get_item(
+            TableName=self.table_name, Key=self._key(keys.suppression_key(email)), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return Suppression.model_validate(deserialize(item)) if item else None
+
+    def suppressions(self, emails: Sequence[str]) -> dict[str, Suppression]:
+        """Several emails' suppression entries in one consistent BatchGetItem per 100: email ->
+        entry, for the emails on the list."""
+        wanted = {keys.suppression_key(e): e for e in emails}
+        items = batch_get(self._client, self.table_name, [{"invitation_id": k} for k in wanted], consistent=True)
+        return {
+            wanted[i["invitation_id"]]: Suppression.model_validate(i) for i in items if i["invitation_id"] in wanted
+        }
 
     def latest_invitation_id(self, contact_id: str) -> str | None:
         """The contact's latest invitation, read strongly consistent from its pointer item."""
@@ -268,3 +317,148 @@ class InvitationsTable:
         except ClientError as error:
             if not is_condition_failure(error):
                 raise
+
+    # Delivery: what SES reported, each fact recorded once (conditional), with its history entry
+
+    def delivery_op(
+        self, invitation_id: str, *, delivery: Delivery, at: str, bounce_type: str | None = None
+    ) -> TransactOp:
+        """Move `delivery` forward only: pending -> delivered -> bounced -> complained (a report
+        that comes late, or twice, fails its condition and records nothing)."""
+        allowed: dict[Delivery, tuple[Delivery, ...]] = {
+            "delivered": ("pending",),
+            "bounced": ("pending", "delivered"),
+            "complained": ("pending", "delivered", "bounced"),
+        }
+        values: dict[str, Any] = {":d": delivery, ":at": at}
+        values |= {f":from{i}": state for i, state in enumerate(allowed[delivery])}
+        update = f"SET delivery = :d, {delivery}_at = :at"
+        if bounce_type is not None:
+            update += ", bounce_type = :bt"
+            values[":bt"] = bounce_type
+        states = ", ".join(f":from{i}" for i in range(len(allowed[delivery])))
+        return self._conditional_update(
+            invitation_id,
+            update,
+            f"attribute_exists(contact_id) AND (attribute_not_exists(delivery) OR delivery IN ({states}))",
+            values,
+        )
+
+    def delayed_op(self, invitation_id: str, *, at: str) -> TransactOp:
+        """The first delay SES reports for a still pending email."""
+        return self._conditional_update(
+            invitation_id,
+            "SET delayed_at = :at",
+            "attribute_exists(contact_id) AND attribute_not_exists(delayed_at)"
+            " AND (attribute_not_exists(delivery) OR delivery = :pending)",
+            {":at": at, ":pending": "pending"},
+        )
+
+    def suppress_op(self, suppression: Suppression) -> TransactOp:
+        item = {**suppression.model_dump(), "invitation_id": keys.suppression_key(suppression.email)}
+        return TransactOp({"Put": {"TableName": self.table_name, "Item": serialize(item)}})
+
+    def _conditional_update(
+        self,
+        invitation_id: str,
+        update: str,
+        condition: str,
+        values: dict[str, Any],
+        *,
+        names: dict[str, str] | None = None,
+    ) -> TransactOp:
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": self._key(invitation_id),
+            "UpdateExpression": update,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": serialize(values),
+        }
+        if names:
+            request["ExpressionAttributeNames"] = names
+        return TransactOp(
+            {"Update": request},  # type: ignore[typeddict-item]
+            on_condition_failed=NothingToRecord(f"invitation {invitation_id} already records this"),
+        )
+
+    # The expiry and reminder job: invitations by the UTC day they expire (GSI `by_expiry_day`)
+
+    def expiring_on(self, day: str, *, until: str) -> list[InvitationRecord]:
+        """Still-unused invitations expiring on `day` up to `until` that are not yet expired on
+        record or not yet reminded: every page of that day's partition (bounded by the day)."""
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": keys.INVITATIONS_BY_EXPIRY_DAY_INDEX,
+            "KeyConditionExpression": "expiry_day = :day AND expires_at <= :until",
+            "FilterExpression": (
+                "#s = :sent AND (attribute_not_exists(expired_at) OR attribute_not_exists(reminded_at))"
+            ),
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": serialize({":day": day, ":until": until, ":sent": "sent"}),
+        }
+        found: list[InvitationRecord] = []
+        cursor: str | None = None
+        while True:
+            items, cursor = query_page(self._client, query, cursor)
+            found.extend(InvitationRecord.model_validate(i) for i in items)
+            if cursor is None:
+                return found
+
+    def expire_op(self, invitation_id: str, *, now: str) -> TransactOp:
+        """Record that an unused invitation expired (once: the event and history follow it)."""
+        return self._conditional_update(
+            invitation_id,
+            "SET expired_at = :now",
+            "#s = :sent AND expires_at <= :now AND attribute_not_exists(expired_at)",
+            {":now": now, ":sent": "sent"},
+            names={"#s": "status"},
+        )
+
+    def claim_reminder(self, invitation_id: str, *, now: str, secret_hash: str) -> bool:
+        """Take the invitation's one reminder, with the hash of the reminder link's secret; False
+        when it was reminded already, used, or expired meanwhile."""
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=self._key(invitation_id),
+                UpdateExpression="SET reminded_at = :now, reminder_secret_hash = :hash",
+                ConditionExpression="#s = :sent AND expires_at > :now AND attribute_not_exists(reminded_at)",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=serialize({":now": now, ":hash": secret_hash, ":sent": "sent"}),
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    # Renewal: one new invitation per expired link, however often it is refreshed
+
+    def claim_renewal(self, invitation_id: str, *, now: str) -> bool:
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=self._key(invitation_id),
+                UpdateExpression="SET renewed_at = :now",
+                ConditionExpression="#s = :sent AND expires_at <= :now AND attribute_not_exists(renewed_at)",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=serialize({":now": now, ":sent": "sent"}),
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def finish_renewal(self, invitation_id: str, *, renewed_by: str | None) -> None:
+        """Name the new invitation, or (none was sent) let a later refresh try again."""
+        update = "SET renewed_by = :by" if renewed_by else "REMOVE renewed_at"
+        values = serialize({":by": renewed_by}) if renewed_by else None
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": self._key(invitation_id),
+            "UpdateExpression": update,
+        }
+        if values:
+            request["ExpressionAttributeValues"] = values
+        self._client.update_item(**request)

@@ -62,10 +62,16 @@ def activity_key(at: str, activity_id: str) -> str:
 # InvitationsTable (invitation_id): one item per invitation, plus one pointer item per invited
 # contact naming its latest invitation (so a resend revokes exactly the earlier unused one).
 INVITATIONS_BY_CONTACT_INDEX = "by_contact"  # contact_id, created_at (pointer items are not in it)
+INVITATIONS_BY_EXPIRY_DAY_INDEX = "by_expiry_day"  # expiry_day (UTC yyyy-mm-dd), expires_at
 
 
 def invitation_pointer_key(contact_id: str) -> str:
     return f"CONTACT#{contact_id}"
+
+
+def suppression_key(email: str) -> str:
+    """An email SES reported as undeliverable (permanent bounce, complaint): one item per email."""
+    return f"SUPPRESSED#{email_key(email)}"
 
 
 # PortalRequestsTable (pk): Request Login attempts and requests by address, for staff.

@@ -150,8 +150,9 @@ class ContactsService:
             update={"portal_access": access, "version": contact.version + 1, "updated_at": utc_now()}
         )
         entry = activity(
-            contact_id, actor, "access_changed", all_sites=access.all_sites, site_ids=list(access.site_ids)
-        )
+            contact_id, actor, "access_changed",
+            all_sites=access.all_sites, site_ids=list(access.site_ids), account_id=contact.account_id,
+        )  # fmt: skip
         self.save(updated, expected_version=contact.version, entry=entry)
         return updated
 
@@ -180,7 +181,14 @@ class ContactsService:
         if suspended:
             logger.info("portal login disabled", contact_id=contact.contact_id, login_id=login_id)
             self._activity.put(
-                activity(contact.contact_id, actor, "login_disabled", reason="no contact with portal access left")
+                activity(
+                    contact.contact_id,
+                    actor,
+                    "login_disabled",
+                    reason="no contact with portal access left",
+                    login_id=login_id,
+                    account_id=contact.account_id,
+                )
             )
 
     def _restore_login(self, contact: Contact, actor: str) -> None:
@@ -196,7 +204,9 @@ class ContactsService:
             return
         if restored:
             logger.info("portal login enabled", contact_id=contact.contact_id, login_id=login_id)
-            self._activity.put(activity(contact.contact_id, actor, "login_enabled"))
+            self._activity.put(
+                activity(contact.contact_id, actor, "login_enabled", login_id=login_id, account_id=contact.account_id)
+            )
 
     def history(self, contact_id: str, *, cursor: str | None, limit: int) -> tuple[list[ActivityEntry], str | None]:
         """Activity outlives an unlinked contact; an id that never existed is 404."""

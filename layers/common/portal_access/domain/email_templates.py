@@ -14,6 +14,7 @@ from portal_access.models.settings import (
 )
 
 ALREADY_REGISTERED_TEMPLATE = "Portal Login Reminder"
+INVITE_REMINDER_TEMPLATE = "Portal Invite Reminder"
 
 BUILT_IN_TEMPLATES: dict[str, EmailTemplate] = {
     DEFAULT_INVITE_TEMPLATE: EmailTemplate(
@@ -45,6 +46,23 @@ BUILT_IN_TEMPLATES: dict[str, EmailTemplate] = {
             "Hello {{contact_name}},\n\n"
             "You already have a customer portal login for {{account_name}}.\n"
             "Sign in at {{portal_url}}, or use Forgot or Reset Password on the login page.\n"
+        ),
+        built_in=True,
+    ),
+    INVITE_REMINDER_TEMPLATE: EmailTemplate(
+        name=INVITE_REMINDER_TEMPLATE,
+        subject="Reminder: your customer portal invitation for {{account_name}} expires soon",
+        html=(
+            "<p>Hello {{contact_name}},</p>"
+            "<p>Your invitation to the customer portal for <strong>{{account_name}}</strong> has not been"
+            " used yet and expires on {{expires_at}}.</p>"
+            '<p><a href="{{invite_link}}">Set up your login</a></p>'
+        ),
+        text=(
+            "Hello {{contact_name}},\n\n"
+            "Your invitation to the customer portal for {{account_name}} has not been used yet"
+            " and expires on {{expires_at}}.\n"
+            "Set up your login: {{invite_link}}\n"
         ),
         built_in=True,
     ),

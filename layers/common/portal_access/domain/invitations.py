@@ -31,6 +31,7 @@ from portal_access.dal.keys import email_key
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.activity import activity
 from portal_access.domain.contacts import ContactsService
+from portal_access.domain.delivery import EmailUndeliverable, ensure_deliverable
 from portal_access.domain.email_templates import ALREADY_REGISTERED_TEMPLATE, EmailTemplates
 from portal_access.domain.ids import new_id
 from portal_access.domain.sending_reads import SendingReads
@@ -39,6 +40,7 @@ from portal_access.email.render import render_email
 from portal_access.email.sender import EmailMessage, EmailSendFailed
 from portal_access.errors import Conflict, Gone, InvalidInput, NotFound, Unauthenticated, VersionMismatch
 from portal_access.models.contacts import ActivityAction, Contact
+from portal_access.models.delivery import INVITATION_TAG, KIND_TAG
 from portal_access.models.invitations import Invitation, InvitationStatus, Trigger
 from portal_access.observability import logger
 from portal_access.settings import InvitationSendingSettings, InvitationTablesSettings
@@ -65,6 +67,7 @@ _ACTION_BY_TRIGGER: dict[Trigger, ActivityAction] = {
     "manual": "invite_sent",
     "auto": "invite_auto_sent",
     "self_registration": "invite_sent",
+    "refresh": "invite_sent",  # the customer asked for a new link (domain/renewal.py)
 }
 
 
@@ -96,6 +99,14 @@ class InvitationPolicy:
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def secret_matches(record: InvitationRecord, secret: str) -> bool:
+    """The invitation's link, or its reminder's (each has a secret of its own), in constant time."""
+    presented = hash_secret(secret)
+    link = hmac.compare_digest(record.secret_hash, presented)
+    reminder = hmac.compare_digest(record.reminder_secret_hash or "", presented)
+    return link or reminder  # both compared, always
 
 
 def new_token(invitation_id: str) -> tuple[str, str]:
@@ -184,6 +195,11 @@ class InvitationsService:
         self._logins = logins
         self._clock = clock
 
+    @property
+    def contacts(self) -> ContactsService:
+        """The contacts service it reads through (the renewal and the reminders use it too)."""
+        return self._contacts
+
     # Sending
 
     def send_to_contact(self, contact_id: str, *, trigger: Trigger, actor: str) -> InvitationRecord:
@@ -210,7 +226,20 @@ class InvitationsService:
             raise Conflict(
                 f"portal access is disabled for account class {account.class_id}", field="enable_portal_access"
             )
+        self._ensure_deliverable(contact, email, trigger=trigger, actor=actor)
         return self._send(contact, account, email, trigger=trigger, actor=actor, creating=creating)
+
+    def _ensure_deliverable(self, contact: Contact, email: str, *, trigger: Trigger, actor: str) -> None:
+        """409 `email_undeliverable`; what no person asked for says why in the history too."""
+        try:
+            ensure_deliverable(self.reads.suppression(email))
+        except EmailUndeliverable as error:
+            if trigger != "manual":
+                self._activity.put(
+                    activity(contact.contact_id, actor, "invite_skipped", trigger=trigger, email=email,
+                             account_id=contact.account_id, reason=error.message)
+                )  # fmt: skip
+            raise
 
     def auto_invite(self, contact_id: str) -> AutoInviteOutcome:
         """A contact was inserted: invite it when the account is active, its class has portal
@@ -238,7 +267,12 @@ class InvitationsService:
             return skipped("portal access disabled for the account class")
         if not account_class.auto_send_portal_invitation:
             return skipped("auto-send is off for the account class")
-        record = self._send(contact, account, email_key(contact.email), trigger="auto", actor=AUTO_INVITE_ACTOR)
+        email = email_key(contact.email)
+        try:
+            self._ensure_deliverable(contact, email, trigger="auto", actor=AUTO_INVITE_ACTOR)
+        except EmailUndeliverable as error:
+            return skipped(error.message)
+        record = self._send(contact, account, email, trigger="auto", actor=AUTO_INVITE_ACTOR)
         return {"contact_id": contact_id, "outcome": record.status, "detail": record.invitation_id}
 
     def send_login_reminder(self, contact: Contact, *, actor: str) -> bool:
@@ -252,7 +286,7 @@ class InvitationsService:
         context = self._context(contact, account, options, email=email)
         try:
             template = self.reads.template(ALREADY_REGISTERED_TEMPLATE)
-            self._deliver(template, context, options, to=email)
+            self._deliver(template, context, options, to=email, tags={KIND_TAG: "login_reminder"})
         except (EmailSendFailed, InvalidInput) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
             logger.warning("login reminder not sent", contact_id=contact.contact_id, reason=reason)
@@ -261,6 +295,23 @@ class InvitationsService:
             activity(contact.contact_id, actor, "login_reminder_sent", template=ALREADY_REGISTERED_TEMPLATE)
         )
         return True
+
+    def email_invitation_link(
+        self, record: InvitationRecord, contact: Contact, template_name: str, *, token: str, kind: str
+    ) -> str:
+        """Render `template_name` with a link carrying `token` for the invitation's email and send
+        it (the reminder's path); the message id, or `EmailSendFailed` / `InvalidInput` / `NotFound`."""
+        account = self.reads.account(contact.account_id)
+        if account is None:
+            raise NotFound(f"account {contact.account_id} not found")
+        options = self.reads.options()
+        context = {
+            **self._context(contact, account, options, email=record.email),
+            "invite_link": invite_link(self._portal_url(options), token),
+            "expires_at": human_time(datetime.fromisoformat(record.expires_at)),
+        }
+        tags = {INVITATION_TAG: record.invitation_id, KIND_TAG: kind}
+        return self._deliver(self.reads.template(template_name), context, options, to=record.email, tags=tags)
 
     def _email_of(self, contact: Contact) -> str:
         if not contact.email:
@@ -297,6 +348,7 @@ class InvitationsService:
             secret_hash=secret_hash,
             created_at=iso(now),
             expires_at=iso(expires),
+            expiry_day=iso(expires)[:10],
             purge_at=int((expires + KEEP_AFTER_EXPIRY).timestamp()),
         )
         # Written before the email goes out: whatever happens to SES, the invitation is on record.
@@ -315,7 +367,8 @@ class InvitationsService:
         }
         try:
             template = self.reads.template(template_name)
-            message_id = self._deliver(template, context, options, to=email)
+            tags = {INVITATION_TAG: invitation_id, KIND_TAG: "invitation"}
+            message_id = self._deliver(template, context, options, to=email, tags=tags)
         except (EmailSendFailed, InvalidInput, NotFound) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
             return self._mark_failed(record, reason)
@@ -403,12 +456,17 @@ class InvitationsService:
             "portal_url": self._portal_url(options),
         }
 
-    def _deliver(self, template: EmailTemplate, context: dict[str, str], options: SystemOptions, *, to: str) -> str:
+    def _deliver(
+        self, template: EmailTemplate, context: dict[str, str], options: SystemOptions, *, to: str,
+        tags: dict[str, str],
+    ) -> str:  # fmt: skip
         email_sender, policy = self._sending()
         rendered = render_email(template, context)
         sender = str(options.account_invite_from_email or policy.default_from)
         return email_sender.send(
-            EmailMessage(sender=sender, to=to, subject=rendered.subject, html=rendered.html, text=rendered.text)
+            EmailMessage(
+                sender=sender, to=to, subject=rendered.subject, html=rendered.html, text=rendered.text, tags=tags
+            )
         )
 
     # Listing
@@ -433,7 +491,7 @@ class InvitationsService:
         """
         invitation_id, secret = parse_token(token)
         record = self._invitations.get(invitation_id)
-        if record is None or not hmac.compare_digest(record.secret_hash, hash_secret(secret)):
+        if record is None or not secret_matches(record, secret):
             raise Gone("this invitation link is not valid: ask for a new invitation", field="token")
         now = self._clock()
         gone = _gone_message(record, iso(now))
@@ -525,7 +583,8 @@ class InvitationsService:
             )
             entry = activity(
                 contact.contact_id, f"portal:{record.email}", "invite_accepted",
-                invitation_id=record.invitation_id, new_login=created,
+                invitation_id=record.invitation_id, new_login=created, login_id=login.login_id,
+                account_id=contact.account_id,
             )  # fmt: skip
             accept = self._invitations.accept_op(
                 record.invitation_id, claim_id=claim_id, at=at, login_id=login.login_id

@@ -25,6 +25,7 @@ from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.domain.activity import activity
 from portal_access.domain.codes import hash_code
 from portal_access.domain.contacts import new_contact
+from portal_access.domain.delivery import EmailUndeliverable
 from portal_access.domain.ids import new_id, new_sortable_id
 from portal_access.errors import AlreadyExists, Conflict, NotFound, RateLimited
 from portal_access.models.common import utc_now
@@ -171,6 +172,11 @@ class SelfRegistrationService:
         contact, creating = self._contact_for(account.account_id, found, message)
         try:
             record = self._invite(contact, creating, message)
+        except EmailUndeliverable as error:
+            logger.info("self-registration not invited", request_id=message.request_id, reason=error.message)
+            return self._record(
+                message, "email_undeliverable", account_id=account.account_id, contact_id=contact.contact_id
+            )
         except Conflict as error:
             logger.info("self-registration not invited", request_id=message.request_id, reason=error.message)
             return self._record(
@@ -259,6 +265,7 @@ class SelfRegistrationService:
             invoice_number=message.invoice_number,
             proof="quick_pay_code" if message.quick_pay_code_hash is not None else "account_number",
             contact_created=created,
+            account_id=contact.account_id,
         )
 
     def _record(

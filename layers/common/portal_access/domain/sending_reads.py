@@ -3,11 +3,12 @@ each of those once.
 
 An HTTP route reads as it goes. A stream or queue batch runs inside `batch()`: there an account,
 an account class, the system options and a template are read once and kept until the batch
-ends, and the contacts the batch names are read up front with their invitation pointers, one
-strongly consistent BatchGetItem each. What a batch keeps is at most that batch's few seconds
-old, as if its records had arrived a moment earlier. A prefetched contact or pointer is handed
-out once (a later read in the same batch goes to DynamoDB); the pointer is only what the send's
-transaction expects, so a stale one costs a retry, never a wrong write.
+ends, and the contacts the batch names are read up front with their invitation pointers and
+their emails' suppression entries, one strongly consistent BatchGetItem each. What a batch keeps
+is at most that batch's few seconds old, as if its records had arrived a moment earlier. A
+prefetched contact, pointer or suppression entry is handed out once (a later read in the same
+batch goes to DynamoDB); the pointer is only what the send's transaction expects, so a stale
+one costs a retry, never a wrong write.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
+from portal_access.dal.keys import email_key
+
 if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
     from portal_access.dal.contacts_table import ContactsTable
-    from portal_access.dal.invitations_table import InvitationsTable
+    from portal_access.dal.invitations_table import InvitationsTable, Suppression
     from portal_access.dal.settings_table import SettingsTable
     from portal_access.domain.email_templates import EmailTemplates
     from portal_access.domain.system_options import SystemOptionsService
@@ -50,23 +53,32 @@ class SendingReads:
         self._kept: dict[tuple[str, str], Any] | None = None  # None: not in a batch
         self._contacts_ahead: dict[str, Contact | None] = {}
         self._pointers_ahead: dict[str, str | None] = {}
+        self._suppressions_ahead: dict[str, Suppression | None] = {}
 
     @contextmanager
-    def batch(self, contact_ids: Sequence[str] = ()) -> Iterator[None]:
-        """Keep what is read until the block ends; read `contact_ids` (and pointers) up front."""
+    def batch(self, contact_ids: Sequence[str] = (), emails: Sequence[str] = ()) -> Iterator[None]:
+        """Keep what is read until the block ends; read `contact_ids` (and pointers) up front, and
+        the suppression entries of their emails and of `emails`."""
         self._kept = {}
         try:
             wanted = list(dict.fromkeys(contact_ids))[:MAX_PREFETCHED]
+            addresses = [email_key(e) for e in emails]
             if wanted:
                 found = {c.contact_id: c for c in self._contacts.get_many(wanted)}
                 self._contacts_ahead = {c: found.get(c) for c in wanted}
                 pointers = self._invitations.latest_invitation_ids(wanted)
                 self._pointers_ahead = {c: pointers.get(c) for c in wanted}
+                addresses += [email_key(c.email) for c in found.values() if c.email]
+            addresses = list(dict.fromkeys(addresses))[:MAX_PREFETCHED]
+            if addresses:
+                suppressed = self._invitations.suppressions(addresses)
+                self._suppressions_ahead = {e: suppressed.get(e) for e in addresses}
             yield
         finally:
             self._kept = None
             self._contacts_ahead = {}
             self._pointers_ahead = {}
+            self._suppressions_ahead = {}
 
     def _once[T](self, kind: str, key: str, read: Callable[[], T]) -> T:
         if self._kept is None:
@@ -97,3 +109,9 @@ class SendingReads:
         if contact_id in self._pointers_ahead:
             return self._pointers_ahead.pop(contact_id)
         return self._invitations.latest_invitation_id(contact_id)
+
+    def suppression(self, email: str) -> Suppression | None:
+        """The email's entry on the suppression list, or None."""
+        if email in self._suppressions_ahead:
+            return self._suppressions_ahead.pop(email)
+        return self._invitations.suppression(email)

@@ -3,10 +3,10 @@ unit tests pass a fake. Only this module touches SES."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import boto3
 from botocore.config import Config
@@ -27,6 +27,8 @@ class EmailMessage:
     subject: str
     html: str
     text: str
+    # SES message tags: the delivery events SES publishes carry them back (models/delivery.py).
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class EmailSendFailed(Exception):
@@ -49,10 +51,13 @@ def create_ses_client() -> SESV2Client:
 
 
 class SesEmailSender:
-    """SESv2 SendEmail with simple content (HTML and text parts), the same call on SES and moto."""
+    """SESv2 SendEmail with simple content (HTML and text parts), the same call on SES and moto.
+    Through `configuration_set` when given: its event destination reports delivery, bounces
+    and complaints (template.yaml, `InvitationEmails`)."""
 
-    def __init__(self, client: Callable[[], SESV2Client]) -> None:
+    def __init__(self, client: Callable[[], SESV2Client], configuration_set: str | None = None) -> None:
         self._make_client = client
+        self._configuration_set = configuration_set
 
     @cached_property
     def _client(self) -> SESV2Client:
@@ -60,8 +65,14 @@ class SesEmailSender:
         return self._make_client()
 
     def send(self, message: EmailMessage) -> str:
+        extra: dict[str, Any] = {}
+        if self._configuration_set:
+            extra["ConfigurationSetName"] = self._configuration_set
+        if message.tags:
+            extra["EmailTags"] = [{"Name": k, "Value": v} for k, v in message.tags.items()]
         try:
             response = self._client.send_email(
+                **extra,
                 FromEmailAddress=message.sender,
                 Destination={"ToAddresses": [message.to]},
                 Content={

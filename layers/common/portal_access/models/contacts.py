@@ -184,6 +184,15 @@ ActivityAction = Literal[
     "self_registered",
     "login_disabled",
     "login_enabled",
+    # What SES reported about an invitation or reminder email (domain/delivery.py)
+    "invite_delivered",
+    "invite_bounced",
+    "invite_complained",
+    "invite_delivery_delayed",
+    # An invitation or reminder not sent to an email SES reported as undeliverable
+    "invite_skipped",
+    "invite_expired",
+    "invite_reminder_sent",
 ]
 
 

@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from portal_access.models.common import InputModel, OutputModel
+from portal_access.models.delivery import Delivery
 
-Trigger = Literal["manual", "auto", "self_registration"]
+Trigger = Literal["manual", "auto", "self_registration", "refresh"]
 # What is stored; `expired` is never stored, it is read from `expires_at` at read time.
 StoredStatus = Literal["sent", "failed", "accepted", "revoked"]
 InvitationStatus = Literal["sent", "failed", "accepted", "expired", "revoked"]
@@ -33,6 +34,13 @@ class Invitation(OutputModel):
     failure_reason: str | None = None
     accepted_at: str | None = None
     revoked_at: str | None = None
+    delivery: Delivery = Field(
+        default="pending", description="what SES reported: pending until it does; bounced or complained never arrived"
+    )
+    delivered_at: str | None = None
+    bounced_at: str | None = None
+    complained_at: str | None = None
+    reminded_at: str | None = Field(default=None, description="when the reminder before expiry went out")
 
 
 class InvitationSent(OutputModel):
@@ -56,6 +64,22 @@ class InvitationAccept(InputModel):
     password: (
         Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=PASSWORD_MAX_LENGTH)] | None
     ) = Field(default=None, description="the new login's password; not needed when the email already has a login")
+
+
+class InvitationRefresh(InputModel):
+    """An expired link's token: a new invitation goes to the contact's current email."""
+
+    token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TOKEN_MAX_LENGTH)]
+
+
+class RefreshRequested(OutputModel):
+    """The same answer whatever the token was: it never says whether it was real."""
+
+    status: Literal["received"] = "received"
+    message: str = (
+        "If this link was a portal invitation that expired, a new one is on its way to the email address"
+        " on record. Links that still work, or were used, are not replaced."
+    )
 
 
 class InvitationAccepted(OutputModel):

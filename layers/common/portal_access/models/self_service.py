@@ -108,6 +108,7 @@ SelfRegistrationOutcome = Literal[
     "login_reminder_sent",  # the email already has a portal login on the account
     "email_failed",  # verified, but SES did not take the email (see the contact's history)
     "contact_portal_access_disabled",  # staff switched portal access off for that contact
+    "email_undeliverable",  # SES reported the email as bounced or complained about
     "invoice_not_found",
     "proof_mismatch",  # the quick-pay code or the account number does not match the invoice
     "account_not_found",
