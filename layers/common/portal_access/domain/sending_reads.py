@@ -16,6 +16,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from portal_access.observability import logger
+
 if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
     from portal_access.dal.contacts_table import ContactsTable
@@ -56,17 +60,25 @@ class SendingReads:
         """Keep what is read until the block ends; read `contact_ids` (and pointers) up front."""
         self._kept = {}
         try:
-            wanted = list(dict.fromkeys(contact_ids))[:MAX_PREFETCHED]
-            if wanted:
-                found = {c.contact_id: c for c in self._contacts.get_many(wanted)}
-                self._contacts_ahead = {c: found.get(c) for c in wanted}
-                pointers = self._invitations.latest_invitation_ids(wanted)
-                self._pointers_ahead = {c: pointers.get(c) for c in wanted}
+            self._read_ahead(list(dict.fromkeys(contact_ids))[:MAX_PREFETCHED])
             yield
         finally:
             self._kept = None
             self._contacts_ahead = {}
             self._pointers_ahead = {}
+
+    def _read_ahead(self, contact_ids: list[str]) -> None:
+        """A failed read ahead fails no record: each reads its own contact and pointer instead."""
+        if not contact_ids:
+            return
+        try:
+            found = {c.contact_id: c for c in self._contacts.get_many(contact_ids)}
+            pointers = self._invitations.latest_invitation_ids(contact_ids)
+        except (BotoCoreError, ClientError) as error:
+            logger.warning("batch read ahead failed: reading record by record", error=type(error).__name__)
+            return
+        self._contacts_ahead = {c: found.get(c) for c in contact_ids}
+        self._pointers_ahead = {c: pointers.get(c) for c in contact_ids}
 
     def _once[T](self, kind: str, key: str, read: Callable[[], T]) -> T:
         if self._kept is None:
