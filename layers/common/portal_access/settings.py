@@ -9,7 +9,8 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 
 class FunctionSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    # Built when `from_env` first runs: a function builds its own settings model, not all of them.
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
     @classmethod
     def from_env(cls) -> Self:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from portal_access.email.sender import SesEmailSender
 from tests.support.events import load_event
@@ -52,6 +53,21 @@ class TestInvites:
             "office@themill.example.com",
         ]
         assert all("The Mill" in m.subject for m in outbox.all())
+
+    def test_a_failed_read_ahead_fails_no_record(self, add_contact, deliver, outbox, auto_invite, monkeypatch):
+        # The batch's contacts are read up front; when that read fails, each record reads its own.
+        contacts = [add_contact(name=f"Person {n}", email=f"person{n}@example.com") for n in range(2)]
+        throttled = ClientError({"Error": {"Code": "ProvisionedThroughputExceededException"}}, "BatchGetItem")
+
+        def fail(*_: object, **__: object) -> None:
+            raise throttled
+
+        reads = auto_invite.module.invitations.reads
+        monkeypatch.setattr(reads._contacts, "get_many", fail)
+
+        assert deliver([c["contact_id"] for c in contacts]) == {"batchItemFailures": []}
+
+        assert sorted(a for m in outbox.all() for a in m.to) == ["person0@example.com", "person1@example.com"]
 
     def test_the_same_batch_delivered_twice_sends_each_email_once(self, add_contact, deliver, outbox, stack, invites):
         contacts = [add_contact(name=f"Person {n}", email=f"person{n}@example.com") for n in range(3)]

@@ -17,7 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from portal_access.dal.keys import email_key
+from portal_access.observability import logger
 
 if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
@@ -61,24 +64,32 @@ class SendingReads:
         the suppression entries of their emails and of `emails`."""
         self._kept = {}
         try:
-            wanted = list(dict.fromkeys(contact_ids))[:MAX_PREFETCHED]
-            addresses = [email_key(e) for e in emails]
-            if wanted:
-                found = {c.contact_id: c for c in self._contacts.get_many(wanted)}
-                self._contacts_ahead = {c: found.get(c) for c in wanted}
-                pointers = self._invitations.latest_invitation_ids(wanted)
-                self._pointers_ahead = {c: pointers.get(c) for c in wanted}
-                addresses += [email_key(c.email) for c in found.values() if c.email]
-            addresses = list(dict.fromkeys(addresses))[:MAX_PREFETCHED]
-            if addresses:
-                suppressed = self._invitations.suppressions(addresses)
-                self._suppressions_ahead = {e: suppressed.get(e) for e in addresses}
+            self._read_ahead(list(dict.fromkeys(contact_ids))[:MAX_PREFETCHED], emails)
             yield
         finally:
             self._kept = None
             self._contacts_ahead = {}
             self._pointers_ahead = {}
             self._suppressions_ahead = {}
+
+    def _read_ahead(self, contact_ids: list[str], emails: Sequence[str]) -> None:
+        """A failed read ahead fails no record: each reads its own contact, pointer and
+        suppression entry instead."""
+        addresses = [email_key(e) for e in emails]
+        try:
+            if contact_ids:
+                found = {c.contact_id: c for c in self._contacts.get_many(contact_ids)}
+                pointers = self._invitations.latest_invitation_ids(contact_ids)
+                addresses += [email_key(c.email) for c in found.values() if c.email]
+            addresses = list(dict.fromkeys(addresses))[:MAX_PREFETCHED]
+            suppressed = self._invitations.suppressions(addresses) if addresses else {}
+        except (BotoCoreError, ClientError) as error:
+            logger.warning("batch read ahead failed: reading record by record", error=type(error).__name__)
+            return
+        if contact_ids:
+            self._contacts_ahead = {c: found.get(c) for c in contact_ids}
+            self._pointers_ahead = {c: pointers.get(c) for c in contact_ids}
+        self._suppressions_ahead = {e: suppressed.get(e) for e in addresses}
 
     def _once[T](self, kind: str, key: str, read: Callable[[], T]) -> T:
         if self._kept is None:
