@@ -68,6 +68,11 @@ def invitation_pointer_key(contact_id: str) -> str:
     return f"CONTACT#{contact_id}"
 
 
+def login_email_guard_key(email: str) -> str:
+    """The lease item that lets one accept at a time set up the login of `email` (dal/email_guard.py)."""
+    return f"LOGIN_EMAIL#{email_key(email)}"
+
+
 # PortalRequestsTable (pk): Request Login attempts and requests by address, for staff.
 # GSI by_feed (feed, feed_key) lists them newest first: attempts per UTC day, requests by status.
 PORTAL_REQUESTS_FEED_INDEX = "by_feed"

@@ -26,6 +26,7 @@ from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import TransactOp, transact_write
+from portal_access.dal.email_guard import EmailGuard
 from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable, NothingToRevoke
 from portal_access.dal.keys import email_key
 from portal_access.dal.settings_table import SettingsTable
@@ -33,6 +34,7 @@ from portal_access.domain.activity import activity
 from portal_access.domain.contacts import ContactsService
 from portal_access.domain.email_templates import ALREADY_REGISTERED_TEMPLATE, EmailTemplates
 from portal_access.domain.ids import new_id
+from portal_access.domain.login_setup import SIGN_IN_FIRST, LoginSetup, SignInRequired
 from portal_access.domain.system_options import SystemOptionsService
 from portal_access.email.render import render_email
 from portal_access.email.sender import EmailMessage, EmailSendFailed
@@ -65,12 +67,6 @@ _ACTION_BY_TRIGGER: dict[Trigger, ActivityAction] = {
     "auto": "invite_auto_sent",
     "self_registration": "invite_sent",
 }
-
-
-class SignInRequired(Conflict):
-    """The invited email already has a login: it must prove itself before the contact is linked."""
-
-    code = "sign_in_required"
 
 
 class AutoInviteOutcome(TypedDict):
@@ -185,6 +181,9 @@ class InvitationsService:
         self._policy = policy
         self._logins = logins
         self._clock = clock
+        self._login_setup = (
+            LoginSetup(logins, EmailGuard(client, invitations.table_name), clock=clock) if logins else None
+        )
 
     # Sending
 
@@ -445,17 +444,14 @@ class InvitationsService:
     def _accept_claimed(
         self, record: InvitationRecord, claim_id: str, password: str | None, access_token: str | None
     ) -> None:
-        logins = self._logins
-        if logins is None:
+        logins, setup = self._logins, self._login_setup
+        if logins is None or setup is None:
             raise RuntimeError("this function was built without the portal login pool")
         contact = self._usable_contact(record)
         login = logins.find_by_email(record.email)
         created = False
-        if login is None:
-            login = logins.create(record.email, self._require_password(password))
-            created = True
-        elif not login.has_password:
-            logins.set_password(login, self._require_password(password))
+        if login is None or not login.has_password:
+            login, created = setup.set_up(record.email, self._require_password(password))
         else:
             if not login.enabled:
                 # Re-inviting restores a login that was switched off; its password stays as it was.
@@ -485,12 +481,7 @@ class InvitationsService:
     @staticmethod
     def _require_proof(logins: PortalLogins, login: PortalLogin, access_token: str | None) -> None:
         if not access_token:
-            raise SignInRequired(
-                "this email already has a portal login: sign in with it, then accept the invitation again"
-                " (the accept call must carry the login's access token as Authorization: Bearer);"
-                " your password is not changed",
-                field="Authorization",
-            )
+            raise SignInRequired(SIGN_IN_FIRST, field="Authorization")
         signed_in = logins.signed_in(access_token)
         if signed_in.login_id != login.login_id:
             raise Unauthenticated(
