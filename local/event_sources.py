@@ -305,6 +305,7 @@ class _Shard:
     iterator: str | None
     pending: list[dict[str, Any]] = field(default_factory=list)
     first_pending_at: float = 0.0
+    last_sequence: str | None = None  # of the last record read
 
 
 class StreamPoller:
@@ -340,7 +341,7 @@ class StreamPoller:
         """Read every shard once and deliver what is due (full batches, or a window that ended)."""
         self._discover_shards()
         for shard_id, shard in list(self._shards.items()):
-            self._read(shard)
+            self._read(shard_id, shard)
             self._flush(shard_id, shard, stop)
 
     def _discover_shards(self) -> None:
@@ -356,12 +357,25 @@ class StreamPoller:
             )["ShardIterator"]
             self._shards[shard_id] = _Shard(iterator=iterator)
 
-    def _read(self, shard: _Shard) -> None:
+    def _read(self, shard_id: str, shard: _Shard) -> None:
+        if shard.last_sequence is not None:
+            # A fresh iterator after the last record read, every time: when a transaction fails,
+            # moto puts back a copy of the table, with a stream shard of its own, and an old
+            # iterator would keep reading the discarded one (no record would ever come again).
+            shard.iterator = self._streams.get_shard_iterator(
+                StreamArn=self.source.source_arn,
+                ShardId=shard_id,
+                ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                SequenceNumber=shard.last_sequence,
+            )["ShardIterator"]
         if not shard.iterator:
             return
         response = self._streams.get_records(ShardIterator=shard.iterator, Limit=1000)
         shard.iterator = response.get("NextShardIterator")
-        records = [lambda_stream_record(r, self.source.source_arn) for r in response.get("Records", [])]
+        read = response.get("Records", [])
+        if read:
+            shard.last_sequence = str(read[-1]["dynamodb"]["SequenceNumber"])
+        records = [lambda_stream_record(r, self.source.source_arn) for r in read]
         kept = [r for r in records if passes(self.source.patterns, r)]
         if kept and not shard.pending:
             shard.first_pending_at = time.monotonic()

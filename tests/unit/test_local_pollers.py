@@ -117,3 +117,48 @@ def test_a_queue_batch_deletes_what_succeeded_and_leaves_what_failed(stack):
         "0",
         "1",
     )
+
+
+def test_the_stream_is_still_followed_after_a_failed_transaction_swaps_the_table(stack):
+    # Given a poller that has read the contacts stream up to c-1
+    dynamodb = boto3.client("dynamodb")
+    table = stack.table("ContactsTable")
+    dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-1"}, "name": {"S": "c-1"}})
+    stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    function = RecordingFunction(lambda _r: None)
+    source = EventSource(
+        function_id="AutoInviteFunction",
+        event_id="ContactInserted",
+        kind="DynamoDB",
+        source_arn=stream_arn,
+        batch_size=10,
+        batching_window_seconds=0,
+        starting_position="TRIM_HORIZON",
+        patterns=[{"eventName": ["INSERT"]}],
+        policy=RetryPolicy(report_item_failures=True),
+    )
+    poller = StreamPoller(source, function, boto3.client("dynamodbstreams"), boto3.client("sqs"), function_arn="fn")
+    poller.poll_once(threading.Event())
+
+    # When a create fails its condition (moto rolls back by putting a copy of the table in place)
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": {"contact_id": {"S": "c-9"}}}},
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"contact_id": {"S": "c-1"}},
+                        "ConditionExpression": "attribute_not_exists(contact_id)",
+                    }
+                },
+            ]
+        )
+    # and contacts are inserted after it
+    for contact_id in ("c-2", "c-3"):
+        dynamodb.put_item(TableName=table, Item={"contact_id": {"S": contact_id}, "name": {"S": contact_id}})
+    poller.poll_once(threading.Event())
+
+    # Then they still reach the function, once each, and the rolled-back c-9 never does
+    delivered = [r["dynamodb"]["Keys"]["contact_id"]["S"] for b in function.batches for r in b]
+    assert delivered == ["c-1", "c-2", "c-3"]
