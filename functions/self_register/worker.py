@@ -29,10 +29,12 @@ from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.portal_requests_table import PortalRequestsTable
+from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.access_requests import AccessRequestsService, EmailDefaults
 from portal_access.domain.email_templates import EmailTemplates
 from portal_access.domain.invitations import build_invitations_service
+from portal_access.domain.public_limits import ProofFailures
 from portal_access.domain.self_registration import SelfRegistrationService
 from portal_access.domain.system_options import SystemOptionsService
 from portal_access.email.sender import SesEmailSender, create_ses_client
@@ -58,6 +60,10 @@ self_registrations = SelfRegistrationService(
     contacts=ContactsTable(client, settings.contacts_table),
     activity_log=ActivityTable(client, settings.activity_table),
     invitations=build_invitations_service(client, settings, sender=sender),
+    proof_failures=ProofFailures(
+        RateLimitsTable(client, settings.rate_limits_table),
+        RateLimit(limit=settings.proof_failure_limit, window_seconds=settings.rate_window_seconds),
+    ),
     requests=requests,
 )
 access_requests = AccessRequestsService(

@@ -10,6 +10,7 @@ the limit is reached, so a flood never grows the item or costs more than one cal
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -46,6 +47,22 @@ class RateLimitsTable:
         self._client = client
         self.table_name = table_name
         self._clock = clock
+
+    def retry_after(self, rate: RateLimit) -> int:
+        """Seconds until the current window ends (a refused caller may try again then)."""
+        now = self._clock()
+        return max(1, math.ceil((int(now // rate.window_seconds) + 1) * rate.window_seconds - now))
+
+    def count(self, scope: str, value: str, rate: RateLimit) -> int:
+        """Hits so far for `value` in `scope` in the current window (one strongly consistent Get)."""
+        window = int(self._clock() // rate.window_seconds)
+        item = self._client.get_item(
+            TableName=self.table_name,
+            Key=serialize({"key": counter_key(scope, value, window)}),
+            ConsistentRead=True,
+            ProjectionExpression="hits",
+        ).get("Item")
+        return int(item["hits"]["N"]) if item and "hits" in item else 0
 
     def hit(self, scope: str, value: str, rate: RateLimit) -> bool:
         """Count one request for `value` in `scope`; False (nothing written) once over the limit."""
