@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from local import stack_file
+from local.faults import FaultInjector, fault_pages, parse_faults
 from local.template import ROOT, load_template, parameter_defaults, resources_of_type
 
 if TYPE_CHECKING:
@@ -70,10 +71,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="override a template parameter, e.g. PortalOrigin=http://localhost:5173 (repeatable)",
     )
     parser.add_argument("--no-seed", action="store_true", help="start empty: no demo data, no staff login")
+    parser.add_argument(
+        "--faults",
+        default=os.environ.get("LOCAL_FAULTS", ""),
+        metavar="SERVICE=SHARE,...",
+        help="fail that share of the functions' calls as AWS does under load, e.g. "
+        "dynamodb=0.2,sesv2=0.3,cognito-idp=0.2 (default: $LOCAL_FAULTS; see local/faults.py)",
+    )
+    parser.add_argument("--fault-seed", type=int, default=None, help="seed of the faults' dice (repeatable runs)")
     args = parser.parse_args(argv)
     bad = [p for p in args.parameter if "=" not in p]
     if bad:
         parser.error(f"--parameter takes NAME=VALUE, got {bad}")
+    try:
+        args.faults = parse_faults(args.faults)
+    except ValueError as error:
+        parser.error(f"--faults: {error}")
     return args
 
 
@@ -177,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         running.stoppers.append(server.shutdown)
         api_url = f"http://127.0.0.1:{server.port}"
         overrides = dict(p.split("=", 1) for p in args.parameter)
-        facts = start_stack(api_url, deferred, running, seed_data=not args.no_seed, overrides=overrides)
+        faults = FaultInjector(args.faults, seed=args.fault_seed) if args.faults else None
+        facts = start_stack(api_url, deferred, running, seed_data=not args.no_seed, overrides=overrides, faults=faults)
         stack_file.write(stack_json, facts)
         running.stoppers.append(lambda: stack_json.unlink(missing_ok=True))
         ready.set()
@@ -195,7 +209,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def start_stack(
-    api_url: str, deferred: _Deferred, running: Running, *, seed_data: bool, overrides: dict[str, str]
+    api_url: str,
+    deferred: _Deferred,
+    running: Running,
+    *,
+    seed_data: bool,
+    overrides: dict[str, str],
+    faults: FaultInjector | None = None,
 ) -> dict[str, Any]:
     """moto, provisioning, functions, gateway app, event sources, seed: returns stack.json."""
     # Imported here: the functions' modules must see the moto environment when they load.
@@ -244,6 +264,8 @@ def start_stack(
     host_ = FunctionHost(
         {f: function_spec(template, f, done.resolver) for f in functions}, prefix=PREFIX, region=REGION
     )
+    if faults:
+        faults.install()  # before the functions make their clients
     host_.load_all()
 
     outbox = Outbox(moto.recorder, region=REGION)
@@ -252,7 +274,7 @@ def start_stack(
         authorizers_of(template, done.resolver),
         JwksCache(cognito_endpoint=endpoint),
         host_.invoke,
-        local_pages=local_pages(outbox),
+        local_pages={**local_pages(outbox), **fault_pages(faults)},
         cors=cors_of(template, done.resolver),
     )
     deferred.app = gateway
@@ -287,6 +309,10 @@ def start_stack(
     }
     if seed_data:
         facts.update(seed_stack(facts, done, api_url))
+    if faults:
+        faults.active = True
+        facts["faults"] = faults.shares
+        log.warning("faults on: %s of the functions' calls fail as AWS does under load", faults.shares)
     return facts
 
 

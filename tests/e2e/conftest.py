@@ -30,13 +30,14 @@ from local.template import ROOT, load_template
 STARTUP_SECONDS = 60
 
 
-def _start_local_stack(state_dir: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+def _start_local_stack(state_dir: Path, *args: str) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+    """`python -m local` on a free port, with `args` (e.g. --faults ...); (process, stack.json)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     env["PYTHONUNBUFFERED"] = "1"
     log_path = state_dir / "stack.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)],
+            [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir), *args],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
+from botocore.exceptions import ClientError
+
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
@@ -235,7 +237,12 @@ class InvitationsService:
             return skipped("portal access disabled for the account class")
         if not account_class.auto_send_portal_invitation:
             return skipped("auto-send is off for the account class")
-        record = self._send(contact, account, email_key(contact.email), trigger="auto", actor=AUTO_INVITE_ACTOR)
+        try:
+            record = self._send(
+                contact, account, email_key(contact.email), trigger="auto", actor=AUTO_INVITE_ACTOR, redelivery=True
+            )
+        except _AlreadyInvited as done:
+            return skipped(f"already invited: {done.invitation_id}")
         return {"contact_id": contact_id, "outcome": record.status, "detail": record.invitation_id}
 
     def send_login_reminder(self, contact: Contact, *, actor: str) -> bool:
@@ -267,8 +274,10 @@ class InvitationsService:
         return email_key(contact.email)
 
     def _send(
-        self, contact: Contact, account: Account, email: str, *, trigger: Trigger, actor: str
+        self, contact: Contact, account: Account, email: str, *, trigger: Trigger, actor: str, redelivery: bool = False
     ) -> InvitationRecord:
+        """`redelivery`: the caller retries until it succeeds (the stream): no second email when an
+        earlier attempt's invitation went out, and SES throttling raises so it is tried again."""
         options = self._options.get()
         template_name = options.invite_email_template
         now = self._clock()
@@ -290,7 +299,7 @@ class InvitationsService:
             purge_at=int((expires + KEEP_AFTER_EXPIRY).timestamp()),
         )
         # Written before the email goes out: whatever happens to SES, the invitation is on record.
-        revoked = self._record(record)
+        revoked = self._record(record, unless_delivered=redelivery)
         logger.info(
             "invitation recorded",
             invitation_id=invitation_id,
@@ -308,21 +317,32 @@ class InvitationsService:
             message_id = self._deliver(template, context, options, to=email)
         except (EmailSendFailed, InvalidInput, NotFound) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
-            return self._mark_failed(record, reason)
+            failed = self._mark_failed(record, reason)
+            if redelivery and isinstance(error, EmailSendFailed) and error.transient:
+                raise  # SES said "not now": the stream delivers the record again
+            return failed
         except Exception:
             self._mark_failed(record, "unexpected error while sending")
             raise
         sent_at = iso(self._clock())
-        self._invitations.mark_sent(invitation_id, sent_at=sent_at, message_id=message_id)
+        try:
+            self._invitations.mark_sent(invitation_id, sent_at=sent_at, message_id=message_id)
+        except ClientError as error:  # the email is out: a retry must not send it again
+            logger.warning("invitation sent, not marked", invitation_id=invitation_id, error=type(error).__name__)
         logger.info("invitation sent", invitation_id=invitation_id, message_id=message_id)
         return record.model_copy(update={"sent_at": sent_at, "message_id": message_id})
 
-    def _record(self, record: InvitationRecord) -> str | None:
+    def _record(self, record: InvitationRecord, *, unless_delivered: bool = False) -> str | None:
         """Write the invitation, move the contact's pointer to it and revoke the previous one if
-        it is still unused, with its history entry, in one transaction. The revoked id or None."""
+        it is still unused, with its history entry, in one transaction. The revoked id or None.
+        `unless_delivered`: `_AlreadyInvited` when the previous one reached SES or was accepted."""
         action = _ACTION_BY_TRIGGER[record.trigger]
         for _ in range(MAX_SEND_ATTEMPTS):
             previous = self._invitations.latest_invitation_id(record.contact_id)
+            if previous and unless_delivered:
+                earlier = self._invitations.get(previous)
+                if earlier and (earlier.status == "accepted" or (earlier.status == "sent" and earlier.message_id)):
+                    raise _AlreadyInvited(previous)
             base = [
                 self._invitations.put_new_op(record),
                 self._invitations.move_pointer_op(record, previous_id=previous),
@@ -517,6 +537,14 @@ class InvitationsService:
                 continue
             return
         raise Conflict("the contact is being edited right now: try again in a moment")
+
+
+class _AlreadyInvited(Exception):
+    """A redelivered auto-invite whose earlier attempt's invitation already went out."""
+
+    def __init__(self, invitation_id: str) -> None:
+        super().__init__(invitation_id)
+        self.invitation_id = invitation_id
 
 
 class _NoLongerValid(Exception):
