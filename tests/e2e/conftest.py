@@ -77,18 +77,23 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     assert _stop(process) == 0
 
 
-@pytest.fixture(scope="session")
-def cognito(stack: dict[str, Any]) -> Any:
-    """cognito-idp of the stack: moto's endpoint locally (any credentials), AWS when deployed."""
+def aws_client(stack: dict[str, Any], service: str) -> Any:
+    """A client of the stack's AWS: moto's endpoint locally (any credentials), AWS when deployed."""
+    make: Any = boto3.client  # typed per literal service name; this takes any
     if stack.get("cognito_endpoint_url"):
-        return boto3.client(
-            "cognito-idp",
+        return make(
+            service,
             endpoint_url=stack["cognito_endpoint_url"],
             region_name=stack["region"],
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         )
-    return boto3.client("cognito-idp", region_name=stack["region"])
+    return make(service, region_name=stack["region"])
+
+
+@pytest.fixture(scope="session")
+def cognito(stack: dict[str, Any]) -> Any:
+    return aws_client(stack, "cognito-idp")
 
 
 def sign_in(cognito: Any, client_id: str, username: str, password: str) -> str:

@@ -16,11 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
 
-from tests.e2e.conftest import _start_local_stack, _stop
+from tests.e2e.conftest import _start_local_stack, _stop, aws_client
 
 CONTACTS = 100
 PER_ACCOUNT = 5
@@ -82,13 +81,7 @@ def test_every_contact_is_invited_exactly_once_while_faults_fire(faulty_stack: d
     sent = _invitations(outbox_url)
 
     faults = requests.get(f"{api}/_local/faults", timeout=30).json()
-    sqs = boto3.client(
-        "sqs",
-        endpoint_url=faulty_stack["aws_endpoint_url"],
-        region_name=faulty_stack["region"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    sqs = aws_client(faulty_stack, "sqs")
     failure_queue = faulty_stack["queues"]["AutoInviteFailureQueue"]
     handed_over = int(
         sqs.get_queue_attributes(QueueUrl=failure_queue, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"][

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from tests.e2e.conftest import _start_local_stack, _stop, sign_in
+from tests.e2e.conftest import _start_local_stack, _stop, aws_client, sign_in
 
 OPENAPI_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 MAX_EXAMPLES = 12
@@ -69,23 +70,14 @@ def _portal_token(stack: dict[str, Any], staff_token: str) -> str:
         if items:
             break
         requests.get(f"{api}/portal/login-config", timeout=10)  # let the poller run
-        __import__("time").sleep(0.25)
+        time.sleep(0.25)
     match = TOKEN_IN_LINK.search(items[0]["text"] or items[0]["html"])
     assert match, items
     accepted = requests.post(
         f"{api}/portal/invitations/accept", json={"token": match.group(1), "password": PORTAL_PASSWORD}, timeout=30
     )
     assert accepted.status_code == 200, accepted.text
-    import boto3
-
-    cognito = boto3.client(
-        "cognito-idp",
-        endpoint_url=stack["cognito_endpoint_url"],
-        region_name=stack["region"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    return sign_in(cognito, stack["portal_client_id"], PORTAL_EMAIL, PORTAL_PASSWORD)
+    return sign_in(aws_client(stack, "cognito-idp"), stack["portal_client_id"], PORTAL_EMAIL, PORTAL_PASSWORD)
 
 
 @pytest.fixture(scope="module")

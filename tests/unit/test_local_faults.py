@@ -3,6 +3,8 @@ way AWS fails under load (the SDK retries it; the code sees it only when every t
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 import pytest
 from botocore.config import Config
@@ -19,11 +21,12 @@ def test_parse_faults():
             parse_faults(bad)
 
 
-def _client(service: str, injector: FaultInjector, attempts: int):
-    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+def _client(service: str, injector: FaultInjector, attempts: int) -> Any:
+    """A client whose session has the injector, as the local stack's default session does."""
+    session: Any = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
     session._session.register("before-send", injector.before_send)
-    retries = {"mode": "standard", "max_attempts": attempts}
-    return session.client(service, endpoint_url="http://127.0.0.1:9", config=Config(retries=retries))
+    config = Config(retries={"mode": "standard", "max_attempts": attempts})
+    return session.client(service, endpoint_url="http://127.0.0.1:9", config=config)
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,22 @@ class RecordingFunction:
         return {"batchItemFailures": [{"itemIdentifier": f} for f in failed]}
 
 
+def _contacts_stream(stream_arn: str, policy: RetryPolicy, on_failure_arn: str | None = None) -> EventSource:
+    """The contacts stream's mapping as the template has it (INSERTs, batches of 10), no window."""
+    return EventSource(
+        function_id="AutoInviteFunction",
+        event_id="ContactInserted",
+        kind="DynamoDB",
+        source_arn=stream_arn,
+        batch_size=10,
+        batching_window_seconds=0,
+        starting_position="TRIM_HORIZON",
+        patterns=[{"eventName": ["INSERT"]}],
+        policy=policy,
+        on_failure_arn=on_failure_arn,
+    )
+
+
 @pytest.fixture
 def failure_queue(stack) -> str:
     return stack.resolver.physical["AutoInviteFailureQueue"]
@@ -44,16 +60,9 @@ def test_a_stream_record_that_keeps_failing_goes_to_the_on_failure_queue_and_the
     function = RecordingFunction(
         lambda r: r["dynamodb"]["SequenceNumber"] if r["dynamodb"]["Keys"]["contact_id"]["S"] == "c-2" else None
     )
-    source = EventSource(
-        function_id="AutoInviteFunction",
-        event_id="ContactInserted",
-        kind="DynamoDB",
-        source_arn=stream_arn,
-        batch_size=10,
-        batching_window_seconds=0,
-        starting_position="TRIM_HORIZON",
-        patterns=[{"eventName": ["INSERT"]}],
-        policy=RetryPolicy(report_item_failures=True, bisect_on_error=True, maximum_retry_attempts=1),
+    source = _contacts_stream(
+        stream_arn,
+        RetryPolicy(report_item_failures=True, bisect_on_error=True, maximum_retry_attempts=1),
         on_failure_arn=queue_arn,
     )
     poller = StreamPoller(
@@ -126,17 +135,7 @@ def test_the_stream_is_still_followed_after_a_failed_transaction_swaps_the_table
     dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-1"}, "name": {"S": "c-1"}})
     stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
     function = RecordingFunction(lambda _r: None)
-    source = EventSource(
-        function_id="AutoInviteFunction",
-        event_id="ContactInserted",
-        kind="DynamoDB",
-        source_arn=stream_arn,
-        batch_size=10,
-        batching_window_seconds=0,
-        starting_position="TRIM_HORIZON",
-        patterns=[{"eventName": ["INSERT"]}],
-        policy=RetryPolicy(report_item_failures=True),
-    )
+    source = _contacts_stream(stream_arn, RetryPolicy(report_item_failures=True))
     poller = StreamPoller(source, function, boto3.client("dynamodbstreams"), boto3.client("sqs"), function_arn="fn")
     poller.poll_once(threading.Event())
 
