@@ -4,12 +4,15 @@ function with partial batch responses. The function is a fake that records its b
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from typing import Any
 
 import boto3
 import pytest
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
 
 from local.event_sources import EXHAUSTED, EventSource, QueuePoller, RetryPolicy, StreamPoller
 
@@ -161,3 +164,33 @@ def test_the_stream_is_still_followed_after_a_failed_transaction_swaps_the_table
     # Then they still reach the function, once each, and the rolled-back c-9 never does
     delivered = [r["dynamodb"]["Keys"]["contact_id"]["S"] for b in function.batches for r in b]
     assert delivered == ["c-1", "c-2", "c-3"]
+
+
+def test_records_of_a_transaction_read_before_its_rollback_do_not_hide_the_next_ones(stack):
+    # Given a poller that read c-1, then (a poll during a transaction that will fail) the
+    # transaction's own record c-9
+    dynamodb = boto3.client("dynamodb")
+    table = stack.table("ContactsTable")
+    dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-1"}, "name": {"S": "c-1"}})
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    before = copy.deepcopy(backend.tables[table])  # what moto keeps to roll a transaction back
+    stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    function = RecordingFunction(lambda _r: None)
+    poller = StreamPoller(
+        _contacts_stream(stream_arn, RetryPolicy(report_item_failures=True)),
+        function,
+        boto3.client("dynamodbstreams"),
+        boto3.client("sqs"),
+        function_arn="fn",
+    )
+    dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-9"}, "name": {"S": "c-9"}})
+    poller.poll_once(threading.Event())
+
+    # When the transaction fails (moto puts the copy back) and c-2 reuses c-9's sequence number
+    backend.tables[table] = before
+    dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-2"}, "name": {"S": "c-2"}})
+    poller.poll_once(threading.Event())
+
+    # Then c-2 is delivered all the same
+    delivered = [r["dynamodb"]["Keys"]["contact_id"]["S"] for b in function.batches for r in b]
+    assert delivered == ["c-1", "c-9", "c-2"]

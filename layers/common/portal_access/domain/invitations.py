@@ -327,7 +327,7 @@ class InvitationsService:
         sent_at = iso(self._clock())
         try:
             self._invitations.mark_sent(invitation_id, sent_at=sent_at, message_id=message_id)
-        except ClientError as error:  # the email is out: a retry must not send it again
+        except ClientError as error:  # the email is out: failing the record now would send it twice
             logger.warning("invitation sent, not marked", invitation_id=invitation_id, error=type(error).__name__)
         logger.info("invitation sent", invitation_id=invitation_id, message_id=message_id)
         return record.model_copy(update={"sent_at": sent_at, "message_id": message_id})
