@@ -2,10 +2,10 @@
 invalid ones), each answer checked against the same document. No 5xx, no status the document
 does not declare for the route, and bodies and content types as declared.
 
-Bounded: `MAX_EXAMPLES` per operation, no shrinking, a fixed seed (derandomized), so it runs
-in about a minute and the same way each time. The stack is its own (the fuzzing changes the
-options, classes and templates other e2e tests rely on). The figures are written to
-`schemathesis.json` in the stack's state folder and printed by the last test.
+Bounded: `MAX_EXAMPLES` per operation (valid and invalid ones mixed), no shrinking, a fixed
+seed (derandomized), so it runs in about a minute and the same way each time. The stack is its
+own (the fuzzing changes the options, classes and templates other e2e tests rely on). The
+figures are written to `schemathesis.json` in the stack's state folder and printed.
 """
 
 from __future__ import annotations
@@ -21,13 +21,15 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from tests.e2e.conftest import _start_local_stack, _stop, aws_client, sign_in
 
 OPENAPI_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 40
 TOKEN_IN_LINK = re.compile(r"[#?&]token=([A-Za-z0-9_.\-]+)")
 PORTAL_EMAIL = "fuzz.portal@example.com"
 PORTAL_PASSWORD = "Fuzz-Portal-2026"
@@ -35,6 +37,7 @@ PORTAL_PASSWORD = "Fuzz-Portal-2026"
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("schemathesis")]
 
 schema = schemathesis.openapi.from_path(str(OPENAPI_PATH))
+OPERATIONS: list[Any] = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
 FIGURES: dict[str, Any] = {
     "operations": set(),
     "cases": 0,
@@ -94,19 +97,10 @@ def _authorization(path: str, tokens: dict[str, str]) -> dict[str, str]:
     return {}
 
 
-@schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    phases=[Phase.explicit, Phase.generate],
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
-def test_no_server_error_and_no_undocumented_status(case: Any, fuzz_stack: dict[str, Any], tokens: dict[str, str]):
+def _check(case: Any, stack: dict[str, Any], tokens: dict[str, str]) -> None:
     operation = f"{case.operation.method.upper()} {case.operation.path}"
     headers = {**(case.headers or {}), **_authorization(case.path, tokens)}
-    response = case.call(base_url=fuzz_stack["api_url"].rstrip("/"), headers=headers)
+    response = case.call(base_url=stack["api_url"].rstrip("/"), headers=headers)
     status = response.status_code
     FIGURES["operations"].add(operation)
     FIGURES["cases"] += 1
@@ -114,8 +108,7 @@ def test_no_server_error_and_no_undocumented_status(case: Any, fuzz_stack: dict[
         FIGURES["server_errors"].append(f"{operation} -> {status}: {response.text[:300]}")
     assert status < 500, f"{operation} -> {status}: {response.text[:500]}"
     if case.method.upper() != case.operation.method.upper():
-        # A method the path does not route (schemathesis tries TRACE, etc.): the gateway's 404,
-        # as API Gateway answers; not an answer of this operation.
+        # A method the path does not route: the gateway's 404, as API Gateway answers.
         assert status == 404, f"{operation} as {case.method} -> {status}"
         FIGURES["other_methods"] += 1
         return
@@ -127,19 +120,53 @@ def test_no_server_error_and_no_undocumented_status(case: Any, fuzz_stack: dict[
     case.validate_response(response, checks=[content_type_conformance, response_schema_conformance])
 
 
-def test_zz_figures(fuzz_stack: dict[str, Any]) -> None:
-    """The run's figures (operations, cases, 5xx, undocumented statuses), printed and kept."""
+def _fuzz(operation: Any, stack: dict[str, Any], tokens: dict[str, str]) -> None:
+    """Valid and invalid requests of one operation; the first failing one raises."""
+    cases = st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        phases=[Phase.explicit, Phase.generate],
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=cases)
+    def run(case: Any) -> None:
+        _check(case, stack, tokens)
+
+    run()
+
+
+def test_no_server_error_and_no_undocumented_status(fuzz_stack: dict[str, Any], tokens: dict[str, str]) -> None:
+    """Every operation of the document, in one test (one stack, one worker); the figures are
+    printed and kept, and every operation's first failure is reported."""
+    failures: dict[str, str] = {}
+    for operation in OPERATIONS:
+        try:
+            _fuzz(operation, fuzz_stack, tokens)
+        except Exception as error:
+            failures[operation.label] = str(error)[:1000]
     figures = {
         "operations": len(FIGURES["operations"]),
         "cases": FIGURES["cases"],
         "cases_with_a_method_the_path_does_not_route": FIGURES["other_methods"],
         "server_errors": len(FIGURES["server_errors"]),
         "undocumented_statuses": len(FIGURES["undocumented"]),
-        "examples": FIGURES["server_errors"][:5] + FIGURES["undocumented"][:5],
+        "failing_operations": failures,
         "statuses": dict(sorted(FIGURES["statuses"].items())),
     }
     Path(fuzz_stack["state_dir"], "schemathesis.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(f"\nschemathesis: {json.dumps({k: v for k, v in figures.items() if k != 'statuses'})}")
-    assert figures["operations"] == sum(len(ops) for ops in json.loads(OPENAPI_PATH.read_text())["paths"].values())
+    assert not failures, json.dumps(failures, indent=2)
+    assert (
+        figures["operations"]
+        == len(OPERATIONS)
+        == sum(len(ops) for ops in json.loads(OPENAPI_PATH.read_text())["paths"].values())
+    )
     assert figures["server_errors"] == 0
     assert figures["undocumented_statuses"] == 0
