@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from local import stack_file
+from local.faults import FaultInjector, fault_pages, parse_faults
 from local.template import ROOT, load_template, parameter_defaults, resources_of_type
 
 if TYPE_CHECKING:
@@ -72,10 +73,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="override a template parameter, e.g. PortalOrigin=http://localhost:5173 (repeatable)",
     )
     parser.add_argument("--no-seed", action="store_true", help="start empty: no demo data, no staff login")
+    parser.add_argument(
+        "--faults",
+        default=os.environ.get("LOCAL_FAULTS", ""),
+        metavar="SERVICE=SHARE,...",
+        help="fail that share of the functions' calls as AWS does under load, e.g. "
+        "dynamodb=0.2,sesv2=0.3,cognito-idp=0.2 (default: $LOCAL_FAULTS; see local/faults.py)",
+    )
+    parser.add_argument("--fault-seed", type=int, default=None, help="seed of the faults' dice (repeatable runs)")
     args = parser.parse_args(argv)
     bad = [p for p in args.parameter if "=" not in p]
     if bad:
         parser.error(f"--parameter takes NAME=VALUE, got {bad}")
+    try:
+        args.faults = parse_faults(args.faults)
+    except ValueError as error:
+        parser.error(f"--faults: {error}")
     return args
 
 
@@ -178,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         running.stoppers.append(server.shutdown)
         api_url = f"http://127.0.0.1:{server.port}"
         overrides = dict(p.split("=", 1) for p in args.parameter)
-        facts = start_stack(api_url, deferred, running, seed_data=not args.no_seed, overrides=overrides)
+        faults = FaultInjector(args.faults, seed=args.fault_seed) if args.faults else None
+        facts = start_stack(api_url, deferred, running, seed_data=not args.no_seed, overrides=overrides, faults=faults)
         stack_file.write(stack_json, facts)
         running.stoppers.append(lambda: stack_json.unlink(missing_ok=True))
         ready.set()
@@ -196,7 +210,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def start_stack(
-    api_url: str, deferred: _Deferred, running: Running, *, seed_data: bool, overrides: dict[str, str]
+    api_url: str,
+    deferred: _Deferred,
+    running: Running,
+    *,
+    seed_data: bool,
+    overrides: dict[str, str],
+    faults: FaultInjector | None = None,
 ) -> dict[str, Any]:
     """moto, provisioning, functions, gateway app, event sources, seed: returns stack.json."""
     # Imported here: the functions' modules must see the moto environment when they load.
@@ -213,7 +233,7 @@ def start_stack(
 
     from local.authorizer import JwksCache
     from local.cognito_proxy import CognitoProxy
-    from local.event_sources import QueuePoller, StreamPoller, event_sources, unsupported_events
+    from local.event_sources import event_sources, unsupported_events
     from local.gateway import Gateway, authorizers_of, cors_of, routes_of
     from local.pages import local_pages
     from local.provision import provision
@@ -248,6 +268,8 @@ def start_stack(
     host_ = FunctionHost(
         {f: function_spec(template, f, done.resolver) for f in functions}, prefix=PREFIX, region=REGION
     )
+    if faults:
+        faults.install()  # before the functions make their clients
     host_.load_all()
 
     outbox = Outbox(moto.recorder, region=REGION)
@@ -258,20 +280,13 @@ def start_stack(
         authorizers_of(template, done.resolver),
         JwksCache(cognito_endpoint=endpoint),
         host_.invoke,
-        local_pages=local_pages(outbox, cognito, moto.bus, scheduler),
+        local_pages={**local_pages(outbox, cognito, moto.bus, scheduler), **fault_pages(faults)},
         cors=cors_of(template, done.resolver),
         site=Site(portal_page_config(template, done), security_headers(template, done.resolver)),
     )
     deferred.app = gateway
 
-    streams, sqs = boto3.client("dynamodbstreams"), boto3.client("sqs")
-    for source in event_sources(template, done.resolver):
-        poller: StreamPoller | QueuePoller
-        if source.kind == "DynamoDB":
-            poller = StreamPoller(source, host_.invoke, streams, sqs, function_arn=host_.arn_of(source.function_id))
-        else:
-            poller = QueuePoller(source, host_.invoke, sqs)
-        running.start(f"{source.function_id}.{source.event_id}", poller.run)
+    start_pollers(template, done, host_, running)
 
     outputs = {name: str(done.resolver.resolve(o["Value"])) for name, o in template.get("Outputs", {}).items()}
 
@@ -297,7 +312,27 @@ def start_stack(
     }
     if seed_data:
         facts.update(seed_stack(facts, done, api_url))
+    if faults:
+        faults.active = True
+        facts["faults"] = faults.shares
+        log.warning("faults on: %s of the functions' calls fail as AWS does under load", faults.shares)
     return facts
+
+
+def start_pollers(template: dict[str, Any], done: Provisioned, host_: FunctionHost, running: Running) -> None:
+    """The template's event source mappings (streams and queues), each polled on a thread."""
+    import boto3
+
+    from local.event_sources import QueuePoller, StreamPoller, event_sources
+
+    streams, sqs = boto3.client("dynamodbstreams"), boto3.client("sqs")
+    for source in event_sources(template, done.resolver):
+        poller: StreamPoller | QueuePoller
+        if source.kind == "DynamoDB":
+            poller = StreamPoller(source, host_.invoke, streams, sqs, function_arn=host_.arn_of(source.function_id))
+        else:
+            poller = QueuePoller(source, host_.invoke, sqs)
+        running.start(f"{source.function_id}.{source.event_id}", poller.run)
 
 
 def start_background_senders(

@@ -300,12 +300,16 @@ def _too_old(record: Mapping[str, Any], policy: RetryPolicy, now: float) -> bool
     )
 
 
+# Longer than the records of one transaction (at most 100 items): how far back a rollback reaches.
+_REMEMBERED = 200
+
+
 @dataclass
 class _Shard:
     iterator: str | None
     pending: list[dict[str, Any]] = field(default_factory=list)
     first_pending_at: float = 0.0
-    last_sequence: str | None = None  # of the last record read
+    seen: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=_REMEMBERED))  # (sequence, eventID)
 
 
 class StreamPoller:
@@ -358,28 +362,51 @@ class StreamPoller:
             self._shards[shard_id] = _Shard(iterator=iterator)
 
     def _read(self, shard_id: str, shard: _Shard) -> None:
-        if shard.last_sequence is not None:
-            # A fresh iterator after the last record read, every time: when a transaction fails,
-            # moto puts back a copy of the table, with a stream shard of its own, and an old
-            # iterator would keep reading the discarded one (no record would ever come again).
-            shard.iterator = self._streams.get_shard_iterator(
-                StreamArn=self.source.source_arn,
-                ShardId=shard_id,
-                ShardIteratorType="AFTER_SEQUENCE_NUMBER",
-                SequenceNumber=shard.last_sequence,
-            )["ShardIterator"]
-        if not shard.iterator:
+        if shard.seen:
+            # Every poll reads the table's current stream again from the last record read, by
+            # sequence number: see `_rolled_back`.
+            last_sequence, last_event = shard.seen[-1]
+            again = self._records_at(shard_id, last_sequence)
+            unchanged = bool(again) and again[0]["eventID"] == last_event
+            read = again[1:] if unchanged else self._rolled_back(shard_id, shard)
+        elif shard.iterator:
+            response = self._streams.get_records(ShardIterator=shard.iterator, Limit=1000)
+            shard.iterator = response.get("NextShardIterator")
+            read = list(response.get("Records", []))
+        else:
             return
-        response = self._streams.get_records(ShardIterator=shard.iterator, Limit=1000)
-        shard.iterator = response.get("NextShardIterator")
-        read = response.get("Records", [])
-        if read:
-            shard.last_sequence = str(read[-1]["dynamodb"]["SequenceNumber"])
+        shard.seen.extend((_sequence(r), str(r["eventID"])) for r in read)
         records = [lambda_stream_record(r, self.source.source_arn) for r in read]
         kept = [r for r in records if passes(self.source.patterns, r)]
         if kept and not shard.pending:
             shard.first_pending_at = time.monotonic()
         shard.pending.extend(kept)
+
+    def _records_at(self, shard_id: str, sequence: str) -> list[Any]:
+        iterator = self._streams.get_shard_iterator(
+            StreamArn=self.source.source_arn,
+            ShardId=shard_id,
+            ShardIteratorType="AT_SEQUENCE_NUMBER",
+            SequenceNumber=sequence,
+        )["ShardIterator"]
+        return list(self._streams.get_records(ShardIterator=iterator, Limit=1000).get("Records", []))
+
+    def _rolled_back(self, shard_id: str, shard: _Shard) -> list[Any]:
+        """moto undoes a failed transaction by putting back a copy of the table taken before it,
+        with a stream shard of its own: the transaction's records (which a poll may already
+        have read) are not in it, and the next writes reuse their sequence numbers. Resume after
+        the last record both agree on; the records after it are new."""
+        current = self._records_at(shard_id, shard.seen[0][0])
+        agreed = 0
+        for (_, event_id), record in zip(shard.seen, current, strict=False):
+            if record["eventID"] != event_id:
+                break
+            agreed += 1
+        log.info("%s: stream rolled back after %d record(s) read; following it", self.source.function_id, agreed)
+        kept = list(shard.seen)[:agreed]
+        shard.seen.clear()
+        shard.seen.extend(kept)
+        return current[agreed:]
 
     def _flush(self, shard_id: str, shard: _Shard, stop: threading.Event) -> None:
         size = self.source.batch_size

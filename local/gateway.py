@@ -268,12 +268,20 @@ def build_event(
             "jwt": {"claims": dict(claims), "scopes": scope.split() if route.scopes and scope else None}
         }
     if request.body:
-        if _TEXT_TYPES.match(headers.get("content-type", "")):
-            event["body"] = request.body.decode("utf-8", errors="replace")
-        else:
+        if _TEXT_TYPES.match(headers.get("content-type", "")) and _is_utf8(request.body):
+            event["body"] = request.body.decode("utf-8")
+        else:  # binary, or text that is not UTF-8: the function sees the bytes as they came
             event["body"] = base64.b64encode(request.body).decode("ascii")
             event["isBase64Encoded"] = True
     return event
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from local.functions import import_function_module
 from local.template import Resolver, function_spec, load_template, parameter_defaults, resources_of_type
+from scripts.openapi_errors import add_error_responses
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 TITLE = "Portal access service"
@@ -50,6 +51,7 @@ def build_document() -> dict[str, Any]:
         schemas = part.get("components", {}).get("schemas", {})
         document.setdefault("components", {}).setdefault("schemas", {}).update(schemas)
     _add_security(document, template)
+    add_error_responses(document)
     document["paths"] = dict(sorted(document["paths"].items()))
     document.setdefault("components", {})["schemas"] = dict(sorted(document["components"].get("schemas", {}).items()))
     return document

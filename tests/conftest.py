@@ -17,6 +17,7 @@ from moto import mock_aws
 from local.functions import handler_of, import_function_module
 from local.provision import create_queues, create_tables
 from local.template import Resolver, function_spec, load_template, parameter_defaults
+from tests.support.atomic_aws import atomic_aws  # noqa: F401 - a fixture every tier may use
 from tests.support.aws_calls import calls  # noqa: F401 - a fixture every tier may use
 from tests.support.events import PORTAL_CLIENT_ID, STAFF_CLIENT_ID
 from tests.support.lambda_context import FakeLambdaContext
@@ -60,7 +61,9 @@ class Stack:
 
 
 @pytest.fixture
-def aws() -> Iterator[None]:
+def aws(request: pytest.FixtureRequest) -> Iterator[None]:
+    """moto, with each API call atomic as on AWS (moto is not, across threads)."""
+    request.getfixturevalue("atomic_aws")
     with mock_aws():
         yield
 

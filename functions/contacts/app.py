@@ -8,7 +8,15 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 
-from portal_access.api.resolver import Cursor, Limit, create_resolver, http_handler, parse_if_match, staff_actor
+from portal_access.api.resolver import (
+    ContactId,
+    Cursor,
+    Limit,
+    create_resolver,
+    http_handler,
+    parse_if_match,
+    staff_actor,
+)
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
@@ -20,6 +28,8 @@ from portal_access.domain.accounts import AccountsService
 from portal_access.domain.contacts import ContactsService
 from portal_access.domain.email_templates import EmailTemplates, template_name_from_path
 from portal_access.domain.system_options import SystemOptionsService
+from portal_access.email.identities import SesSenderIdentities
+from portal_access.email.sender import create_ses_client
 from portal_access.models.accounts import (
     Account,
     AccountCreate,
@@ -63,12 +73,11 @@ contacts = ContactsService(client, contacts_table, accounts_table, activity_tabl
 accounts = AccountsService(client, accounts_table, settings_table, contacts)
 account_classes = AccountClasses(settings_table)
 email_templates = EmailTemplates(settings_table)
-system_options = SystemOptionsService(settings_table, email_templates)
+system_options = SystemOptionsService(settings_table, email_templates, senders=SesSenderIdentities(create_ses_client()))
 
 app = create_resolver("staff")
 
 AccountId = Annotated[Identifier, Path()]
-ContactId = Annotated[str, Path(max_length=64)]
 
 
 # Account classes

@@ -3,12 +3,9 @@ Routes parse, call the domain, shape the answer."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
 
-from portal_access.api.resolver import Cursor, Limit, create_resolver, http_handler, staff_actor
+from portal_access.api.resolver import ContactId, Cursor, Limit, create_resolver, http_handler, staff_actor
 from portal_access.dal.dynamodb import create_client
 from portal_access.domain.invitations import build_invitations_service
 from portal_access.email.sender import SesEmailSender, create_ses_client
@@ -22,8 +19,6 @@ sender = SesEmailSender(create_ses_client, settings.ses_configuration_set)
 invitations = build_invitations_service(create_client(), settings, sender=sender)
 
 app = create_resolver("staff")
-
-ContactId = Annotated[str, Path(max_length=64)]
 
 
 @app.post("/admin/contacts/<contact_id>/invitations", status_code=202, tags=["invitations"])

@@ -20,9 +20,11 @@ from portal_access.dal.portal_requests_table import PortalRequestsTable
 from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.dal.request_queue import RequestQueue, create_sqs_client
 from portal_access.dal.settings_table import SettingsTable
+from portal_access.domain.access_requests import REQUESTS_SCOPE as ACCESS_REQUESTS_SCOPE
 from portal_access.domain.access_requests import AccessRequestIntake
 from portal_access.domain.login_page import LoginPage
-from portal_access.domain.self_registration import SelfRegistrationIntake
+from portal_access.domain.public_limits import PublicLimits, RequestGate
+from portal_access.domain.self_registration import REQUESTS_SCOPE, SelfRegistrationIntake
 from portal_access.models.self_service import (
     ACCESS_REQUEST_RECEIVED,
     SELF_REGISTRATION_RECEIVED,
@@ -38,18 +40,22 @@ settings = PublicRequestsSettings.from_env()
 client = create_client()
 options = CachedSystemOptions(SettingsTable(client, settings.settings_table), max_age=settings.options_max_age_seconds)
 limits = RateLimitsTable(client, settings.rate_limits_table)
-rate = RateLimit(limit=settings.rate_limit, window_seconds=settings.rate_window_seconds)
+public_limits = PublicLimits(
+    per_requester=RateLimit(limit=settings.rate_limit, window_seconds=settings.rate_window_seconds),
+    per_address=RateLimit(limit=settings.address_limit, window_seconds=settings.rate_window_seconds),
+)
 queue = RequestQueue(create_sqs_client, settings.queue_url)
 
 login_page = LoginPage(options)
 self_registrations = SelfRegistrationIntake(
     options=options,
-    limits=limits,
-    rate=rate,
+    gate=RequestGate(limits, public_limits, scope=REQUESTS_SCOPE),
     queue=queue,
     requests=PortalRequestsTable(client, settings.portal_requests_table),
 )
-access_requests = AccessRequestIntake(options=options, limits=limits, rate=rate, queue=queue)
+access_requests = AccessRequestIntake(
+    options=options, gate=RequestGate(limits, public_limits, scope=ACCESS_REQUESTS_SCOPE), queue=queue
+)
 
 app = create_resolver("public")
 

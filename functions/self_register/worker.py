@@ -33,10 +33,12 @@ from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.portal_requests_table import PortalRequestsTable
+from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.access_requests import AccessRequestsService, EmailDefaults
 from portal_access.domain.email_templates import EmailTemplates
 from portal_access.domain.invitations import build_invitations_service
+from portal_access.domain.public_limits import ProofFailures
 from portal_access.domain.self_registration import SelfRegistrationService
 from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.models.self_service import AccessRequestMessage, QueueMessage, SelfRegistrationMessage
@@ -55,11 +57,16 @@ requests = PortalRequestsTable(client, settings.portal_requests_table)
 templates = EmailTemplates(settings_table)
 
 invitations = build_invitations_service(client, settings, sender=sender)
+proof_failures = ProofFailures(
+    RateLimitsTable(client, settings.rate_limits_table),
+    RateLimit(limit=settings.proof_failure_limit, window_seconds=settings.rate_window_seconds),
+)
 self_registrations = SelfRegistrationService(
     accounts=accounts,
     contacts=ContactsTable(client, settings.contacts_table),
     activity_log=ActivityTable(client, settings.activity_table),
     invitations=invitations,
+    proof_failures=proof_failures,
     requests=requests,
 )
 access_requests = AccessRequestsService(
@@ -109,20 +116,25 @@ def record_handler(record: SQSRecord) -> None:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     idempotency.register_lambda_context(context)
-    with invitations.reads.batch(emails=registering_emails(event)):
+    registering = registrations(event)
+    with (
+        invitations.reads.batch(emails=[m.email for m in registering]),
+        proof_failures.batch([(m.invoice_number, m.source_ip) for m in registering]),
+    ):
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context
         )
 
 
-def registering_emails(event: dict[str, Any]) -> list[str]:
-    """The emails the batch's Request Login messages name, to read their suppression up front."""
-    emails = []
+def registrations(event: dict[str, Any]) -> list[SelfRegistrationMessage]:
+    """The batch's Request Login messages, to read their suppression entries and wrong-proof
+    counters up front (one BatchGetItem each) instead of per message."""
+    found = []
     for record in event.get("Records") or []:
         try:
             message = messages.validate_json(record.get("body") or "")
         except ValidationError:
             continue  # the record handler fails it
         if isinstance(message, SelfRegistrationMessage):
-            emails.append(message.email)
-    return emails
+            found.append(message)
+    return found

@@ -19,7 +19,7 @@ import pytest
 
 from local.template import ROOT
 from tests.browser.page import AXE, WAIT_SECONDS, Page, Report, Service
-from tests.e2e.conftest import Api, Outbox, _start_local_stack, _stop, cognito_client, sign_in
+from tests.e2e.conftest import Api, Outbox, _start_local_stack, _stop, aws_client, sign_in
 
 CHROMIUM = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -70,7 +70,7 @@ def base_url(stack: dict[str, Any]) -> str:
 
 @pytest.fixture(scope="session")
 def cognito(stack: dict[str, Any]) -> Any:
-    return cognito_client(stack)
+    return aws_client(stack, "cognito-idp")
 
 
 @pytest.fixture(scope="session")

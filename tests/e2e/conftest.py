@@ -30,13 +30,14 @@ from local.template import ROOT, load_template
 STARTUP_SECONDS = 60
 
 
-def _start_local_stack(state_dir: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+def _start_local_stack(state_dir: Path, *args: str) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+    """`python -m local` on a free port, with `args` (e.g. --faults ...); (process, stack.json)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     env["PYTHONUNBUFFERED"] = "1"
     log_path = state_dir / "stack.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)],
+            [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir), *args],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -76,22 +77,23 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     assert _stop(process) == 0
 
 
-@pytest.fixture(scope="session")
-def cognito(stack: dict[str, Any]) -> Any:
-    return cognito_client(stack)
-
-
-def cognito_client(stack: dict[str, Any]) -> Any:
-    """cognito-idp of the stack: moto's endpoint locally (any credentials), AWS when deployed."""
+def aws_client(stack: dict[str, Any], service: str) -> Any:
+    """A client of the stack's AWS: moto's endpoint locally (any credentials), AWS when deployed."""
+    make: Any = boto3.client  # typed per literal service name; this takes any
     if stack.get("cognito_endpoint_url"):
-        return boto3.client(
-            "cognito-idp",
+        return make(
+            service,
             endpoint_url=stack["cognito_endpoint_url"],
             region_name=stack["region"],
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         )
-    return boto3.client("cognito-idp", region_name=stack["region"])
+    return make(service, region_name=stack["region"])
+
+
+@pytest.fixture(scope="session")
+def cognito(stack: dict[str, Any]) -> Any:
+    return aws_client(stack, "cognito-idp")
 
 
 def sign_in(cognito: Any, client_id: str, username: str, password: str) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import boto3
+import pytest
+
 from tests.integration.conftest import PORTAL_CLASS
 
 CLASS_SETTINGS = (
@@ -105,6 +108,26 @@ class TestAccountClasses:
 
 
 class TestSystemOptions:
+    @pytest.fixture(autouse=True)
+    def sender_domain_verified(self, stack):
+        """SES may send from anything @hauler.example.com (a verified domain identity)."""
+        boto3.client("sesv2").create_email_identity(EmailIdentity="hauler.example.com")
+
+    def test_a_from_address_ses_cannot_send_from_is_422_and_nothing_saved(self, staff):
+        bad = {**SEED_OPTIONS, "account_invite_from_email": "portal@unverified.example.org"}
+        response = staff("PUT", "/admin/system-options/customer-portal", body=bad)
+        assert response.status == 422
+        assert response.body["error"]["field"] == "account_invite_from_email"
+        assert "verified SES identity" in response.body["error"]["message"]
+        assert staff("GET", "/admin/system-options/customer-portal").body["account_invite_from_email"] is None
+
+    def test_a_verified_address_on_an_unverified_domain_is_accepted(self, staff):
+        boto3.client("sesv2").create_email_identity(EmailIdentity="billing@other.example.org")
+        options = {**SEED_OPTIONS, "account_invite_from_email": "billing@other.example.org"}
+        assert staff("PUT", "/admin/system-options/customer-portal", body=options).status == 200
+        other = {**SEED_OPTIONS, "account_invite_from_email": "someone.else@other.example.org"}
+        assert staff("PUT", "/admin/system-options/customer-portal", body=other).status == 422
+
     def test_defaults_before_any_save_keep_customer_features_off(self, staff):
         response = staff("GET", "/admin/system-options/customer-portal")
         assert response.status == 200

@@ -52,6 +52,7 @@ def http_event(
     headers: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
     source_ip: str = "203.0.113.10",
+    path_parameters: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The API Gateway HTTP API (payload 2.0) sample event, pointed at another route."""
     event = load_event("http_api_request.json")
@@ -59,7 +60,7 @@ def http_event(
     event["rawPath"] = path
     event["requestContext"]["http"].update(method=method, path=path, sourceIp=source_ip)
     event["requestContext"]["routeKey"] = event["routeKey"]
-    event["pathParameters"] = {}
+    event["pathParameters"] = dict(path_parameters or {})  # as the gateway gives them: percent-encoded
     event["headers"] = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
     event["rawQueryString"] = urlencode(query or {})
     event["queryStringParameters"] = dict(query) if query else None

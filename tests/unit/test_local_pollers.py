@@ -4,12 +4,15 @@ function with partial batch responses. The function is a fake that records its b
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from typing import Any
 
 import boto3
 import pytest
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
 
 from local.event_sources import EXHAUSTED, EventSource, QueuePoller, RetryPolicy, StreamPoller
 
@@ -24,6 +27,22 @@ class RecordingFunction:
         self.batches.append(records)
         failed = [self.fail_when(r) for r in records if self.fail_when(r)]
         return {"batchItemFailures": [{"itemIdentifier": f} for f in failed]}
+
+
+def _contacts_stream(stream_arn: str, policy: RetryPolicy, on_failure_arn: str | None = None) -> EventSource:
+    """The contacts stream's mapping as the template has it (INSERTs, batches of 10), no window."""
+    return EventSource(
+        function_id="AutoInviteFunction",
+        event_id="ContactInserted",
+        kind="DynamoDB",
+        source_arn=stream_arn,
+        batch_size=10,
+        batching_window_seconds=0,
+        starting_position="TRIM_HORIZON",
+        patterns=[{"eventName": ["INSERT"]}],
+        policy=policy,
+        on_failure_arn=on_failure_arn,
+    )
 
 
 @pytest.fixture
@@ -44,16 +63,9 @@ def test_a_stream_record_that_keeps_failing_goes_to_the_on_failure_queue_and_the
     function = RecordingFunction(
         lambda r: r["dynamodb"]["SequenceNumber"] if r["dynamodb"]["Keys"]["contact_id"]["S"] == "c-2" else None
     )
-    source = EventSource(
-        function_id="AutoInviteFunction",
-        event_id="ContactInserted",
-        kind="DynamoDB",
-        source_arn=stream_arn,
-        batch_size=10,
-        batching_window_seconds=0,
-        starting_position="TRIM_HORIZON",
-        patterns=[{"eventName": ["INSERT"]}],
-        policy=RetryPolicy(report_item_failures=True, bisect_on_error=True, maximum_retry_attempts=1),
+    source = _contacts_stream(
+        stream_arn,
+        RetryPolicy(report_item_failures=True, bisect_on_error=True, maximum_retry_attempts=1),
         on_failure_arn=queue_arn,
     )
     poller = StreamPoller(
@@ -126,17 +138,7 @@ def test_the_stream_is_still_followed_after_a_failed_transaction_swaps_the_table
     dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-1"}, "name": {"S": "c-1"}})
     stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
     function = RecordingFunction(lambda _r: None)
-    source = EventSource(
-        function_id="AutoInviteFunction",
-        event_id="ContactInserted",
-        kind="DynamoDB",
-        source_arn=stream_arn,
-        batch_size=10,
-        batching_window_seconds=0,
-        starting_position="TRIM_HORIZON",
-        patterns=[{"eventName": ["INSERT"]}],
-        policy=RetryPolicy(report_item_failures=True),
-    )
+    source = _contacts_stream(stream_arn, RetryPolicy(report_item_failures=True))
     poller = StreamPoller(source, function, boto3.client("dynamodbstreams"), boto3.client("sqs"), function_arn="fn")
     poller.poll_once(threading.Event())
 
@@ -162,3 +164,33 @@ def test_the_stream_is_still_followed_after_a_failed_transaction_swaps_the_table
     # Then they still reach the function, once each, and the rolled-back c-9 never does
     delivered = [r["dynamodb"]["Keys"]["contact_id"]["S"] for b in function.batches for r in b]
     assert delivered == ["c-1", "c-2", "c-3"]
+
+
+def test_records_of_a_transaction_read_before_its_rollback_do_not_hide_the_next_ones(stack):
+    # Given a poller that read c-1, then (a poll during a transaction that will fail) the
+    # transaction's own record c-9
+    dynamodb = boto3.client("dynamodb")
+    table = stack.table("ContactsTable")
+    dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-1"}, "name": {"S": "c-1"}})
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    before = copy.deepcopy(backend.tables[table])  # what moto keeps to roll a transaction back
+    stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    function = RecordingFunction(lambda _r: None)
+    poller = StreamPoller(
+        _contacts_stream(stream_arn, RetryPolicy(report_item_failures=True)),
+        function,
+        boto3.client("dynamodbstreams"),
+        boto3.client("sqs"),
+        function_arn="fn",
+    )
+    dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-9"}, "name": {"S": "c-9"}})
+    poller.poll_once(threading.Event())
+
+    # When the transaction fails (moto puts the copy back) and c-2 reuses c-9's sequence number
+    backend.tables[table] = before
+    dynamodb.put_item(TableName=table, Item={"contact_id": {"S": "c-2"}, "name": {"S": "c-2"}})
+    poller.poll_once(threading.Event())
+
+    # Then c-2 is delivered all the same
+    delivered = [r["dynamodb"]["Keys"]["contact_id"]["S"] for b in function.batches for r in b]
+    assert delivered == ["c-1", "c-9", "c-2"]

@@ -35,3 +35,24 @@ def test_every_documented_operation_is_routed_by_the_template(generated, templat
     for path, operations in generated["paths"].items():
         for method in operations:
             assert (method.upper(), path) in routes, f"{method.upper()} {path} has a handler but no template route"
+
+
+def test_every_template_route_states_its_domain_errors(template):
+    from scripts.openapi_errors import DOMAIN_ERRORS
+
+    missing = [f"{m} {p}" for m, p in route_authorizers(template) if f"{m} {p}" not in DOMAIN_ERRORS]
+    assert not missing, f"add these routes to scripts/openapi_errors.py DOMAIN_ERRORS: {missing}"
+
+
+def test_errors_are_declared_with_the_error_body_and_204_has_none(generated):
+    for path, operations in generated["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "422" in responses, f"{method} {path}"
+            if "requestBody" in operation:
+                assert {"400", "413", "415"} <= set(responses), f"{method} {path}"
+            for status, response in responses.items():
+                if status.startswith("4") and status != "401":
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorResponse"}, f"{method} {path} {status}"
+            assert "content" not in responses.get("204", {}), f"{method} {path}: a 204 has no body"

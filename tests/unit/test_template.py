@@ -98,3 +98,24 @@ def test_active_tracing_without_a_tracer_sdk(template):
     for function in resources_of_type(template, "AWS::Serverless::Function").values():
         variables = {**variables, **function["Properties"].get("Environment", {}).get("Variables", {})}
     assert not [name for name in variables if name.startswith("POWERTOOLS_TRACE")]
+
+
+def test_functions_behind_public_routes_have_reserved_concurrency(template):
+    """An anonymous flood runs at most PublicReservedConcurrency instances of a public function."""
+    from scripts.openapi import route_authorizers
+
+    public_routes = {route for route, authorizer in route_authorizers(template).items() if authorizer == "NONE"}
+    assert public_routes
+    for logical_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
+        events = resource["Properties"].get("Events", {}).values()
+        routes = {
+            (e["Properties"]["Method"].upper(), e["Properties"]["Path"]) for e in events if e["Type"] == "HttpApi"
+        }
+        if routes & public_routes:
+            reserved = resource["Properties"].get("ReservedConcurrentExecutions")
+            assert reserved == {
+                "Fn::If": ["ReservePublicConcurrency", {"Ref": "PublicReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+            }, logical_id
+    parameter = template["Parameters"]["PublicReservedConcurrency"]
+    assert parameter["Type"] == "Number"
+    assert parameter["Default"] > 0

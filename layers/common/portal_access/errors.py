@@ -53,7 +53,13 @@ class Gone(DomainError):
 
 
 class RateLimited(DomainError):
+    """Over a rate limit; `retry_after` seconds until the caller may try again (`Retry-After`)."""
+
     code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
 
 
 class Unauthenticated(DomainError):

@@ -112,7 +112,9 @@ class PublicRequestsSettings(FunctionSettings):
     portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
     queue_url: str = Field(alias="SELF_REGISTRATION_QUEUE_URL", min_length=1)
     options_max_age_seconds: int = Field(alias="LOGIN_CONFIG_MAX_AGE_SECONDS", default=60, ge=0, le=3600)
+    # domain/public_limits.py says what each limit is and why.
     rate_limit: int = Field(alias="PUBLIC_REQUEST_LIMIT", default=5, ge=1, le=1000)
+    address_limit: int = Field(alias="PUBLIC_ADDRESS_LIMIT", default=20, ge=1, le=100000)
     rate_window_seconds: int = Field(alias="PUBLIC_REQUEST_WINDOW_SECONDS", default=3600, ge=60, le=86400)
 
 
@@ -121,6 +123,9 @@ class SelfRegistrationWorkerSettings(InvitationSendingSettings):
 
     portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE_NAME")
+    rate_limits_table: str = Field(alias="RATE_LIMITS_TABLE_NAME")
+    proof_failure_limit: int = Field(alias="PROOF_FAILURE_LIMIT", default=3, ge=1, le=1000)
+    rate_window_seconds: int = Field(alias="PUBLIC_REQUEST_WINDOW_SECONDS", default=3600, ge=60, le=86400)
 
 
 class PortalRequestsAdminSettings(FunctionSettings):

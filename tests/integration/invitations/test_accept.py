@@ -86,13 +86,14 @@ class TestNewLogin:
         with pytest.raises(ClientError):
             portal_pool.user("somers378@gmail.com")
 
-    def test_two_concurrent_accepts_one_wins(self, invited, accept, portal_pool):
+    def test_two_concurrent_accepts_one_wins(self, invited, accept, portal_pool, atomic_aws):
         _, token = invited
-        barrier = threading.Barrier(2)
+        # Both callers reach the conditional claim before either makes it; DynamoDB (here: each
+        # moto call under one lock) lets exactly one condition pass.
+        atomic_aws.rendezvous("UpdateItem", parties=2)
         statuses: list[int] = []
 
         def attempt(password: str) -> None:
-            barrier.wait()
             statuses.append(accept(token, password).status)
 
         threads = [threading.Thread(target=attempt, args=(p,)) for p in (GOOD_PASSWORD, OTHER_PASSWORD)]

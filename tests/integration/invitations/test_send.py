@@ -195,9 +195,13 @@ class TestEmailSettings:
         assert "evil.example.net" not in outbox.all()[0].body
 
     def test_ses_refusal_marks_the_invitation_failed_and_keeps_it(self, invites, add_contact, outbox, staff):
-        # An unverified from-address: SES (moto) rejects the email.
+        # A from-address whose SES identity was removed after the options were saved: SES
+        # (moto) rejects the email.
+        sesv2 = boto3.client("sesv2", region_name="us-east-1")
+        sesv2.create_email_identity(EmailIdentity="nobody@unverified.example.org")
         options = {"account_invite_from_email": "nobody@unverified.example.org"}
         assert staff("PUT", "/admin/system-options/customer-portal", body=options).status == 200
+        sesv2.delete_email_identity(EmailIdentity="nobody@unverified.example.org")
         contact = add_contact()
 
         response = invites("POST", contact["contact_id"])

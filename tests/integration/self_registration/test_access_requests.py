@@ -99,10 +99,12 @@ class TestRequestsByAddress:
         assert response.status == 422
         assert response.body["error"]["field"] == "address.postal_code"
 
-    def test_429_past_five_requests_for_one_email_in_an_hour(self, post):
-        answers = [post(EVENT, REQUEST) for _ in range(6)]
+    def test_429_past_five_requests_for_one_email_from_one_address_and_not_from_another(self, post):
+        answers = [post(EVENT, REQUEST, source_ip="198.51.100.7") for _ in range(6)]
 
         assert [a.status for a in answers] == [202] * 5 + [429]
+        assert 0 < int(answers[-1].headers["retry-after"]) <= 3600
+        assert post(EVENT, REQUEST, source_ip="192.0.2.44").status == 202
 
 
 def test_404_when_requests_by_address_are_off(post, set_options, demo_account, queue):

@@ -28,14 +28,22 @@ _LOCATIONS = {"body", "query", "path", "header", "cookie"}
 
 
 def error_response(
-    status: int, code: str, message: str, *, field: str | None = None, extra: dict[str, Any] | None = None
+    status: int,
+    code: str,
+    message: str,
+    *,
+    field: str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
     error: dict[str, Any] = {"code": code, "message": message}
     if field:
         error["field"] = field
     if extra:
         error.update(extra)
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body={"error": error})
+    return Response(
+        status_code=status, content_type=content_types.APPLICATION_JSON, body={"error": error}, headers=headers
+    )
 
 
 def _field_of(location: tuple[Any, ...]) -> str:
@@ -65,7 +73,8 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(errors.DomainError)
     def _domain_error(error: errors.DomainError) -> Response[dict[str, Any]]:
         status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(error, cls)), HTTPStatus.BAD_REQUEST)
-        return error_response(status, error.code, error.message, field=error.field)
+        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, errors.RateLimited) else None
+        return error_response(status, error.code, error.message, field=error.field, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(error: RequestValidationError) -> Response[dict[str, Any]]:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
-import json
 import re
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import Field
 
 from portal_access.api.errors import register_error_handlers
+from portal_access.api.input_guard import check_body, check_path, refusal, with_plain_json_type
 from portal_access.errors import InvalidInput, Unauthenticated
 from portal_access.observability import logger, metrics
 from portal_access.settings import FunctionSettings
@@ -26,6 +24,8 @@ Audience = Literal["staff", "portal", "public"]
 # Pagination parameters shared by the list routes.
 Limit = Annotated[int, Query(ge=1, le=100, description="page size")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
+# A contact's id as the service hands it out (`ct_` and hex); anything else is 422 before DynamoDB.
+ContactId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 _ETAG_VERSION = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
@@ -45,89 +45,58 @@ class IdentitySettings(FunctionSettings):
 
 
 def _unauthenticated() -> dict[str, Any]:
-    body = {"error": {"code": "unauthenticated", "message": "sign in: this route needs a bearer token"}}
-    return {
-        "statusCode": int(HTTPStatus.UNAUTHORIZED),
-        "headers": {"Content-Type": "application/json"},
-        "body": json.dumps(body),
-        "isBase64Encoded": False,
-    }
+    return refusal(
+        HTTPStatus.UNAUTHORIZED, "unauthenticated", "sign in: this route needs a bearer token", field="Authorization"
+    )
 
 
-class _IdentityRequiredResolver(APIGatewayHttpResolver):
-    """Refuses, before any parsing or validation, an event without an access token of the
-    expected app client in it.
+def _has_access_token_of(event: Mapping[str, Any], client_id: str) -> bool:
+    request_context = event.get("requestContext") or {}
+    claims = ((request_context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
+    return bool(
+        claims.get("sub")
+        and claims.get("token_use") == "access"
+        and hmac.compare_digest(str(claims.get("client_id", "")), client_id)
+    )
 
-    The gateway's JWT authorizer already answers 401 to a missing or bad token; this guards an
-    event that reached the handler some other way (a misrouted route, a direct invoke) and keeps
-    a portal token out of a staff handler and the reverse. Request validation runs before any
-    Powertools middleware, so the check sits in `resolve`.
-    """
 
-    def __init__(self, *, client_id: str, **kwargs: Any) -> None:
+# Public routes take a few short fields; staff bodies (templates, an account with its contacts)
+# are bigger, still far below the gateway's 10 MB.
+MAX_PUBLIC_BODY_BYTES = 16 * 1024
+MAX_STAFF_BODY_BYTES = 256 * 1024
+
+
+class _GuardedResolver(APIGatewayHttpResolver):
+    """Checks the raw event before any parsing or validation (which run before any Powertools
+    middleware, hence `resolve`): for staff and portal routes, an access token of the expected
+    app client (401); then the input guard (`api/input_guard.py`: 413, 415, 400, 404).
+
+    The gateway's JWT authorizer already answers 401 to a missing or bad token; the client check
+    guards an event that reached the handler some other way (a misrouted route, a direct invoke)
+    and keeps a portal token out of a staff handler and the reverse."""
+
+    def __init__(self, *, client_id: str | None, max_body_bytes: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._client_id = client_id
-
-    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-        request_context = event.get("requestContext") or {}
-        claims = ((request_context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
-        if not (
-            claims.get("sub")
-            and claims.get("token_use") == "access"
-            and hmac.compare_digest(str(claims.get("client_id", "")), self._client_id)
-        ):
-            return _unauthenticated()
-        return super().resolve(event, context)
-
-
-# Public routes take a few short fields; anything much bigger is refused before it is parsed.
-MAX_PUBLIC_BODY_BYTES = 16 * 1024
-
-
-def _refusal(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
-    return {
-        "statusCode": int(status),
-        "headers": {"Content-Type": "application/json"},
-        "body": json.dumps({"error": {"code": code, "message": message, "field": "body"}}),
-        "isBase64Encoded": False,
-    }
-
-
-class _BoundedBodyResolver(APIGatewayHttpResolver):
-    """Refuses, before any parsing, a body over `max_body_bytes` (413) or one that is not
-    base64 when the gateway says it is (400): an anonymous caller never costs a big parse."""
-
-    def __init__(self, *, max_body_bytes: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
         self._max_body_bytes = max_body_bytes
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-        body = event.get("body") or ""
-        encoded = bool(event.get("isBase64Encoded"))
-        size = len(body) * 3 // 4 if encoded else len(body.encode("utf-8", "surrogatepass"))
-        if size > self._max_body_bytes:
-            return _refusal(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                "payload_too_large",
-                f"body is larger than {self._max_body_bytes} bytes",
-            )
-        if encoded and body:
-            try:
-                base64.b64decode(body, validate=True)
-            except binascii.Error:
-                return _refusal(HTTPStatus.BAD_REQUEST, "bad_request", "body is not valid base64")
-        return super().resolve(event, context)
+        if self._client_id is not None and not _has_access_token_of(event, self._client_id):
+            return _unauthenticated()
+        refused = check_path(event) or check_body(event, max_body_bytes=self._max_body_bytes)
+        if refused is not None:
+            return refused
+        return super().resolve(with_plain_json_type(event), context)
 
 
-def create_resolver(audience: Audience, *, max_body_bytes: int = MAX_PUBLIC_BODY_BYTES) -> APIGatewayHttpResolver:
-    """`max_body_bytes` bounds the body of public routes (anyone on the internet may call them)."""
-    app: APIGatewayHttpResolver
-    if audience == "public":
-        app = _BoundedBodyResolver(enable_validation=True, max_body_bytes=max_body_bytes)
-    else:
+def create_resolver(audience: Audience, *, max_body_bytes: int | None = None) -> APIGatewayHttpResolver:
+    """`max_body_bytes` bounds a request's body (public routes: anyone on the internet may call them)."""
+    client_id = None
+    if audience != "public":
         identity = IdentitySettings.from_env()
         client_id = identity.staff_client_id if audience == "staff" else identity.portal_client_id
-        app = _IdentityRequiredResolver(enable_validation=True, client_id=client_id)
+    limit = max_body_bytes or (MAX_STAFF_BODY_BYTES if audience == "staff" else MAX_PUBLIC_BODY_BYTES)
+    app = _GuardedResolver(enable_validation=True, client_id=client_id, max_body_bytes=limit)
     register_error_handlers(app)
     return app
 

@@ -74,6 +74,11 @@ def suppression_key(email: str) -> str:
     return f"SUPPRESSED#{email_key(email)}"
 
 
+def login_email_guard_key(email: str) -> str:
+    """The lease item that lets one accept at a time set up the login of `email` (dal/email_guard.py)."""
+    return f"LOGIN_EMAIL#{email_key(email)}"
+
+
 # PortalRequestsTable (pk): Request Login attempts and requests by address, for staff.
 # GSI by_feed (feed, feed_key) lists them newest first: attempts per UTC day, requests by status.
 PORTAL_REQUESTS_FEED_INDEX = "by_feed"

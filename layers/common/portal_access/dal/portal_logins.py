@@ -17,7 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from portal_access.domain.login_switch import LoginSwitchFailed
-from portal_access.errors import InvalidInput, Unauthenticated
+from portal_access.errors import Conflict, InvalidInput, Unauthenticated
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -31,6 +31,12 @@ NEVER_SIGNED_IN = "FORCE_CHANGE_PASSWORD"
 
 def create_cognito_client() -> CognitoIdentityProviderClient:
     return boto3.client("cognito-idp", config=_CLIENT_CONFIG)
+
+
+class LoginExists(Conflict):
+    """AdminCreateUser found the email taken: another caller created that login first."""
+
+    code = "login_exists"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +119,8 @@ class PortalLogins:
         except ClientError as error:
             if _error_code(error) == "InvalidPasswordException":
                 raise _password_error(error) from error
+            if _error_code(error) == "UsernameExistsException":
+                raise LoginExists(f"a portal login for {email.lower()} already exists") from error
             raise
         user = created["User"]
         login = _login_of(

@@ -10,16 +10,17 @@ the limit is reached, so a flood never grows the item or costs more than one cal
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from portal_access.dal.dynamodb import is_condition_failure, serialize
+from portal_access.dal.dynamodb import batch_get, is_condition_failure, serialize
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from mypy_boto3_dynamodb import DynamoDBClient
 
@@ -46,6 +47,30 @@ class RateLimitsTable:
         self._client = client
         self.table_name = table_name
         self._clock = clock
+
+    def retry_after(self, rate: RateLimit) -> int:
+        """Seconds until the current window ends (a refused caller may try again then)."""
+        now = self._clock()
+        return max(1, math.ceil((int(now // rate.window_seconds) + 1) * rate.window_seconds - now))
+
+    def count(self, scope: str, value: str, rate: RateLimit) -> int:
+        """Hits so far for `value` in `scope` in the current window (one strongly consistent Get)."""
+        window = int(self._clock() // rate.window_seconds)
+        item = self._client.get_item(
+            TableName=self.table_name,
+            Key=serialize({"key": counter_key(scope, value, window)}),
+            ConsistentRead=True,
+            ProjectionExpression="hits",
+        ).get("Item")
+        return int(item["hits"]["N"]) if item and "hits" in item else 0
+
+    def counts(self, scope: str, values: Sequence[str], rate: RateLimit) -> dict[str, int]:
+        """Hits so far for each of `values` in the current window (consistent BatchGetItem per 100)."""
+        window = int(self._clock() // rate.window_seconds)
+        wanted = {counter_key(scope, v, window): v for v in values}
+        items = batch_get(self._client, self.table_name, [{"key": k} for k in wanted], consistent=True)
+        found = {wanted[i["key"]]: int(i.get("hits", 0)) for i in items if i["key"] in wanted}
+        return {v: found.get(v, 0) for v in values}
 
     def hit(self, scope: str, value: str, rate: RateLimit) -> bool:
         """Count one request for `value` in `scope`; False (nothing written) once over the limit."""

@@ -17,7 +17,7 @@ from portal_access.dal.keys import email_key
 from portal_access.domain.ids import new_sortable_id
 from portal_access.email.render import render_email
 from portal_access.email.sender import EmailMessage, EmailSendFailed
-from portal_access.errors import InvalidInput, NotFound, RateLimited
+from portal_access.errors import InvalidInput, NotFound
 from portal_access.models.common import utc_now
 from portal_access.models.self_service import (
     AccessRequest,
@@ -30,14 +30,14 @@ from portal_access.observability import logger
 if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
     from portal_access.dal.portal_requests_table import PortalRequestsTable
-    from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
     from portal_access.dal.request_queue import RequestQueue
     from portal_access.domain.email_templates import EmailTemplates
+    from portal_access.domain.public_limits import RequestGate
     from portal_access.email.sender import EmailSender
     from portal_access.models.accounts import Address
     from portal_access.models.settings import SystemOptions
 
-EMAIL_SCOPE = "access_request:email"
+REQUESTS_SCOPE = "access_request"
 MAX_MATCHED_SITES = 10  # one Query page of the address index
 
 OptionsSource = Callable[[], "SystemOptions"]
@@ -51,22 +51,17 @@ def one_line(address: Address) -> str:
 class AccessRequestIntake:
     """The public route's half: the feature switch and the rate limit, then the queue."""
 
-    def __init__(
-        self, *, options: OptionsSource, limits: RateLimitsTable, rate: RateLimit, queue: RequestQueue
-    ) -> None:
+    def __init__(self, *, options: OptionsSource, gate: RequestGate, queue: RequestQueue) -> None:
         self._options = options
-        self._limits = limits
-        self._rate = rate
+        self._gate = gate
         self._queue = queue
 
     def submit(self, data: AccessRequestCreate, *, source_ip: str) -> str:
-        """404 when requests by address are off, 429 past the email's limit; else the request id."""
+        """404 when requests by address are off, 429 past a limit (public_limits); else the request id."""
         if not self._options().enable_account_request_via_address:
             raise NotFound("requesting access by address is not available")
         email = email_key(data.email)
-        if not self._limits.hit(EMAIL_SCOPE, email, self._rate):
-            logger.info("access request rate limited")
-            raise RateLimited("too many requests for this email address: try again in an hour")
+        self._gate.admit(email=email, source_ip=source_ip)
         request_id = new_sortable_id("ar")
         self._queue.send(
             AccessRequestMessage(

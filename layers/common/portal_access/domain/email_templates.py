@@ -2,10 +2,12 @@
 
 from urllib.parse import unquote
 
+from pydantic import TypeAdapter, ValidationError
+
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.email.render import check_renders
 from portal_access.errors import InvalidInput, NotFound
-from portal_access.models.common import utc_now
+from portal_access.models.common import TemplateName, utc_now
 from portal_access.models.settings import (
     DEFAULT_ACCESS_REQUEST_TEMPLATE,
     DEFAULT_INVITE_TEMPLATE,
@@ -87,9 +89,17 @@ BUILT_IN_TEMPLATES: dict[str, EmailTemplate] = {
 }
 
 
+_TEMPLATE_NAME: TypeAdapter[str] = TypeAdapter(TemplateName)
+
+
 def template_name_from_path(raw: str) -> str:
-    """Path parameters arrive percent-encoded ('Portal%20Invite%20%28All%20Divisions%29')."""
-    return unquote(raw).strip()
+    """Path parameters arrive percent-encoded ('Portal%20Invite%20%28All%20Divisions%29');
+    a name no template can have is 422 before it becomes a key."""
+    try:
+        return _TEMPLATE_NAME.validate_python(unquote(raw))
+    except ValidationError as error:
+        reason = error.errors()[0].get("msg", "is not a template name")
+        raise InvalidInput(f"name: {reason}", field="name") from error
 
 
 class EmailTemplates:

@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
+from botocore.exceptions import ClientError
+
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import TransactOp, transact_write
+from portal_access.dal.email_guard import EmailGuard
 from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable, NothingToRevoke
 from portal_access.dal.keys import email_key
 from portal_access.dal.settings_table import SettingsTable
@@ -34,6 +37,7 @@ from portal_access.domain.contacts import ContactsService
 from portal_access.domain.delivery import EmailUndeliverable, ensure_deliverable
 from portal_access.domain.email_templates import ALREADY_REGISTERED_TEMPLATE, EmailTemplates
 from portal_access.domain.ids import new_id
+from portal_access.domain.login_setup import SIGN_IN_FIRST, LoginSetup, SignInRequired
 from portal_access.domain.sending_reads import SendingReads
 from portal_access.domain.system_options import SystemOptionsService
 from portal_access.email.render import render_email
@@ -69,12 +73,6 @@ _ACTION_BY_TRIGGER: dict[Trigger, ActivityAction] = {
     "self_registration": "invite_sent",
     "refresh": "invite_sent",  # the customer asked for a new link (domain/renewal.py)
 }
-
-
-class SignInRequired(Conflict):
-    """The invited email already has a login: it must prove itself before the contact is linked."""
-
-    code = "sign_in_required"
 
 
 class AutoInviteOutcome(TypedDict):
@@ -194,6 +192,9 @@ class InvitationsService:
         self._policy = policy
         self._logins = logins
         self._clock = clock
+        self._login_setup = (
+            LoginSetup(logins, EmailGuard(client, invitations.table_name), clock=clock) if logins else None
+        )
 
     @property
     def contacts(self) -> ContactsService:
@@ -272,7 +273,10 @@ class InvitationsService:
             self._ensure_deliverable(contact, email, trigger="auto", actor=AUTO_INVITE_ACTOR)
         except EmailUndeliverable as error:
             return skipped(error.message)
-        record = self._send(contact, account, email, trigger="auto", actor=AUTO_INVITE_ACTOR)
+        try:
+            record = self._send(contact, account, email, trigger="auto", actor=AUTO_INVITE_ACTOR, redelivery=True)
+        except _AlreadyInvited as done:
+            return skipped(f"already invited: {done.invitation_id}")
         return {"contact_id": contact_id, "outcome": record.status, "detail": record.invitation_id}
 
     def send_login_reminder(self, contact: Contact, *, actor: str) -> bool:
@@ -329,7 +333,10 @@ class InvitationsService:
         trigger: Trigger,
         actor: str,
         creating: Sequence[TransactOp] = (),
+        redelivery: bool = False,
     ) -> InvitationRecord:
+        """`redelivery`: the caller retries until it succeeds (the stream): no second email when an
+        earlier attempt's invitation went out, and SES throttling raises so it is tried again."""
         options = self.reads.options()
         template_name = options.invite_email_template
         now = self._clock()
@@ -352,7 +359,7 @@ class InvitationsService:
             purge_at=int((expires + KEEP_AFTER_EXPIRY).timestamp()),
         )
         # Written before the email goes out: whatever happens to SES, the invitation is on record.
-        revoked = self._record(record, creating)
+        revoked = self._record(record, creating, unless_delivered=redelivery)
         logger.info(
             "invitation recorded",
             invitation_id=invitation_id,
@@ -371,23 +378,36 @@ class InvitationsService:
             message_id = self._deliver(template, context, options, to=email, tags=tags)
         except (EmailSendFailed, InvalidInput, NotFound) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
-            return self._mark_failed(record, reason)
+            failed = self._mark_failed(record, reason)
+            if redelivery and isinstance(error, EmailSendFailed) and error.transient:
+                raise  # SES said "not now": the stream delivers the record again
+            return failed
         except Exception:
             self._mark_failed(record, "unexpected error while sending")
             raise
         sent_at = iso(self._clock())
-        self._invitations.mark_sent(invitation_id, sent_at=sent_at, message_id=message_id)
+        try:
+            self._invitations.mark_sent(invitation_id, sent_at=sent_at, message_id=message_id)
+        except ClientError as error:  # the email is out: failing the record now would send it twice
+            logger.warning("invitation sent, not marked", invitation_id=invitation_id, error=type(error).__name__)
         logger.info("invitation sent", invitation_id=invitation_id, message_id=message_id)
         return record.model_copy(update={"sent_at": sent_at, "message_id": message_id})
 
-    def _record(self, record: InvitationRecord, creating: Sequence[TransactOp] = ()) -> str | None:
+    def _record(
+        self, record: InvitationRecord, creating: Sequence[TransactOp] = (), *, unless_delivered: bool = False
+    ) -> str | None:
         """Write the invitation, move the contact's pointer to it and revoke the previous one if
-        it is still unused, with its history entry, in one transaction. The revoked id or None."""
+        it is still unused, with its history entry, in one transaction. The revoked id or None.
+        `unless_delivered`: `_AlreadyInvited` when the previous one reached SES or was accepted."""
         action = _ACTION_BY_TRIGGER[record.trigger]
         for attempt in range(MAX_SEND_ATTEMPTS):
             # A contact created here has no pointer yet, unless a deleted contact had its id.
             fresh = bool(creating) and attempt == 0
             previous = None if fresh else self.reads.latest_invitation_id(record.contact_id)
+            if previous and unless_delivered:
+                earlier = self._invitations.get(previous)
+                if earlier and (earlier.status == "accepted" or (earlier.status == "sent" and earlier.message_id)):
+                    raise _AlreadyInvited(previous)
             base = [
                 self._invitations.put_new_op(record),
                 self._invitations.move_pointer_op(record, previous_id=previous),
@@ -514,17 +534,14 @@ class InvitationsService:
     def _accept_claimed(
         self, record: InvitationRecord, claim_id: str, password: str | None, access_token: str | None
     ) -> None:
-        logins = self._logins
-        if logins is None:
+        logins, setup = self._logins, self._login_setup
+        if logins is None or setup is None:
             raise RuntimeError("this function was built without the portal login pool")
         contact = self._usable_contact(record)
         login = logins.find_by_email(record.email)
         created = False
-        if login is None:
-            login = logins.create(record.email, self._require_password(password))
-            created = True
-        elif not login.has_password:
-            logins.set_password(login, self._require_password(password))
+        if login is None or not login.has_password:
+            login, created = setup.set_up(record.email, self._require_password(password))
         else:
             if not login.enabled:
                 # Re-inviting restores a login that was switched off; its password stays as it was.
@@ -554,12 +571,7 @@ class InvitationsService:
     @staticmethod
     def _require_proof(logins: PortalLogins, login: PortalLogin, access_token: str | None) -> None:
         if not access_token:
-            raise SignInRequired(
-                "this email already has a portal login: sign in with it, then accept the invitation again"
-                " (the accept call must carry the login's access token as Authorization: Bearer);"
-                " your password is not changed",
-                field="Authorization",
-            )
+            raise SignInRequired(SIGN_IN_FIRST, field="Authorization")
         signed_in = logins.signed_in(access_token)
         if signed_in.login_id != login.login_id:
             raise Unauthenticated(
@@ -596,6 +608,14 @@ class InvitationsService:
                 continue
             return
         raise Conflict("the contact is being edited right now: try again in a moment")
+
+
+class _AlreadyInvited(Exception):
+    """A redelivered auto-invite whose earlier attempt's invitation already went out."""
+
+    def __init__(self, invitation_id: str) -> None:
+        super().__init__(invitation_id)
+        self.invitation_id = invitation_id
 
 
 class _NoLongerValid(Exception):

@@ -57,7 +57,10 @@ class InvitationRenewal:
             SOURCE_SCOPE, source_ip, self._rate
         )
         if not allowed:
-            raise RateLimited("too many requests for a new invitation link: try again in an hour")
+            raise RateLimited(
+                "too many requests for a new invitation link: try again later",
+                retry_after=self._limits.retry_after(self._rate),
+            )
         if not invitation_id:
             return None
         record = self._invitations.get(invitation_id)

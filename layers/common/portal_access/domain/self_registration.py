@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from portal_access.dal.dynamodb import TransactOp
 from portal_access.dal.keys import email_key
-from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.domain.activity import activity
 from portal_access.domain.codes import hash_code
 from portal_access.domain.contacts import new_contact
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
     from portal_access.dal.portal_requests_table import PortalRequestsTable
     from portal_access.dal.request_queue import RequestQueue
     from portal_access.domain.invitations import InvitationsService
+    from portal_access.domain.public_limits import ProofFailures, RequestGate
     from portal_access.models.accounts import Account
     from portal_access.models.settings import SystemOptions
 
@@ -55,8 +55,7 @@ SELF_REGISTRATION_ACTOR = "self_registration"
 # because this flow sends that contact's invitation itself (one email, not two).
 CREATED_VIA = "self_registration"
 
-INVOICE_SCOPE = "self_registration:invoice"
-EMAIL_SCOPE = "self_registration:email"
+REQUESTS_SCOPE = "self_registration"
 
 OptionsSource = Callable[[], "SystemOptions"]
 
@@ -85,14 +84,12 @@ class SelfRegistrationIntake:
         self,
         *,
         options: OptionsSource,
-        limits: RateLimitsTable,
-        rate: RateLimit,
+        gate: RequestGate,
         queue: RequestQueue,
         requests: PortalRequestsTable,
     ) -> None:
         self._options = options
-        self._limits = limits
-        self._rate = rate
+        self._gate = gate
         self._queue = queue
         self._requests = requests
 
@@ -103,13 +100,10 @@ class SelfRegistrationIntake:
         request_id = new_sortable_id("sr")
         received_at = utc_now()
         email = email_key(data.email)
-        # The invoice's counter first: a flood against one invoice stops there without touching
-        # the email's (and the other way round a flood from one email still counts each invoice).
-        allowed = self._limits.hit(INVOICE_SCOPE, data.invoice_number, self._rate) and self._limits.hit(
-            EMAIL_SCOPE, email, self._rate
-        )
         proof = "quick_pay_code" if data.quick_pay_code is not None else "account_number"
-        if not allowed:
+        try:
+            self._gate.admit(email=email, source_ip=source_ip)  # no invoice counter: see public_limits
+        except RateLimited:
             self._requests.put_attempt(
                 SelfRegistrationAttempt(
                     request_id=request_id,
@@ -124,7 +118,7 @@ class SelfRegistrationIntake:
                 )
             )
             logger.info("self-registration rate limited", request_id=request_id)
-            raise RateLimited("too many requests for this invoice or email address: try again in an hour")
+            raise
         self._queue.send(
             SelfRegistrationMessage(
                 request_id=request_id,
@@ -152,7 +146,9 @@ class SelfRegistrationService:
         activity_log: ActivityTable,
         invitations: InvitationsService,
         requests: PortalRequestsTable,
+        proof_failures: ProofFailures | None = None,
     ) -> None:
+        self._proof_failures = proof_failures
         self._accounts = accounts
         self._contacts = contacts
         self._activity = activity_log
@@ -188,11 +184,14 @@ class SelfRegistrationService:
     def _verify(self, message: SelfRegistrationMessage) -> Account | SelfRegistrationOutcome:
         """The verified account, or the outcome that says why not. The account and its class are
         read through the invitations' reads: the send that follows does not read them again."""
+        failures = self._proof_failures
+        if failures and failures.exhausted(message.invoice_number, message.source_ip):
+            return "rate_limited"  # this address guessed wrong too often: its next try is not checked
         invoice = self._accounts.get_invoice(message.invoice_number)
-        if invoice is None:
-            return "invoice_not_found"
-        if not proof_matches(message, invoice):
-            return "proof_mismatch"
+        if invoice is None or not proof_matches(message, invoice):
+            if failures:
+                failures.record(message.invoice_number, message.source_ip)
+            return "invoice_not_found" if invoice is None else "proof_mismatch"
         account = self._invitations.reads.account(invoice.account_id)
         if account is None:
             return "account_not_found"

@@ -33,11 +33,19 @@ class EmailMessage:
 
 class EmailSendFailed(Exception):
     """SES refused the email, or kept failing after the SDK's retries. `reason` is safe to store
-    and show staff: it names the SES error, never the message's content."""
+    and show staff: it names the SES error, never the message's content. `transient`: SES was
+    throttling or unavailable (trying later may work), not refusing this email."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, transient: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.transient = transient
+
+
+# SES's answers that mean "not now" rather than "not this email".
+_TRANSIENT_CODES = frozenset(
+    {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException", "InternalFailure"}
+)
 
 
 class EmailSender(Protocol):
@@ -87,7 +95,11 @@ class SesEmailSender:
             )
         except ClientError as error:
             details = error.response.get("Error", {})
-            raise EmailSendFailed(f"{details.get('Code', 'Error')}: {details.get('Message', '')}".strip()) from error
+            status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+            raise EmailSendFailed(
+                f"{details.get('Code', 'Error')}: {details.get('Message', '')}".strip(),
+                transient=details.get("Code") in _TRANSIENT_CODES or status >= 500,
+            ) from error
         except BotoCoreError as error:
-            raise EmailSendFailed(type(error).__name__) from error
+            raise EmailSendFailed(type(error).__name__, transient=True) from error
         return str(response.get("MessageId", ""))

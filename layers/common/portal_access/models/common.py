@@ -27,7 +27,12 @@ TemplateName = Annotated[
 
 def utc_now() -> str:
     """ISO-8601 in UTC with millisecond precision: sortable as a string."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_utc(datetime.now(UTC))
+
+
+def iso_utc(moment: datetime) -> str:
+    """`moment` in the shape of `utc_now`."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # Every model builds its validator on first use, not when its module is imported: a function

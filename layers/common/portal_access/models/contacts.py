@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from portal_access.models.common import (
     Email,
@@ -52,6 +52,15 @@ DETAIL_FIELDS: tuple[str, ...] = tuple(ContactDetails.model_fields)
 
 
 class ContactCreate(ContactDetails):
+    # The rule of `_site_matches_level`, as JSON Schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"level": {"const": "site"}}, "required": ["level"]},
+            "then": {"required": ["site_id"], "properties": {"site_id": {"type": "string"}}},
+            "else": {"properties": {"site_id": {"type": "null"}}},
+        }
+    )
+
     level: Level = "account"
     site_id: Identifier | None = None
 
@@ -70,8 +79,18 @@ class AccountContactCreate(ContactDetails):
     level: Literal["account"] = "account"
 
 
+def _patch_schema(schema: dict[str, Any]) -> None:
+    """`_required_fields_not_null` as JSON Schema: at least one field, null only where allowed."""
+    schema["minProperties"] = 1
+    for name, field in schema.get("properties", {}).items():
+        if name in _NOT_NULLABLE and "anyOf" in field:
+            field["anyOf"] = [branch for branch in field["anyOf"] if branch.get("type") != "null"]
+
+
 class ContactPatch(InputModel):
     """Any Details field; what is left out stays as it is. Only optional fields may be null."""
+
+    model_config = ConfigDict(json_schema_extra=_patch_schema)
 
     title: ShortText | None = None
     name: Text | None = None
@@ -113,8 +132,19 @@ _NOT_NULLABLE = frozenset(
 class PortalAccess(InputModel):
     """Account (All Sites), or a list of the account's sites with optional roles per site."""
 
+    # `_consistent` as JSON Schema, as far as it can say it: Account (All Sites) takes no list
+    # of sites, and no roles but the account's.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"all_sites": {"const": True}}, "required": ["all_sites"]},
+            "then": {"properties": {"site_ids": {"maxItems": 0}, "roles": {"propertyNames": {"const": "account"}}}},
+        }
+    )
+
     all_sites: bool
-    site_ids: list[Identifier] = Field(default_factory=list, max_length=MAX_SITES_PER_GRANT)
+    site_ids: list[Identifier] = Field(
+        default_factory=list, max_length=MAX_SITES_PER_GRANT, json_schema_extra={"uniqueItems": True}
+    )
     roles: dict[str, list[RoleName]] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -32,6 +32,22 @@ class LoginConfig(OutputModel):
 class SelfRegistrationCreate(InputModel):
     """Request Login: an invoice number plus its quick-pay code or its account number."""
 
+    # The cross-field rule below, as JSON Schema: exactly one of the two proofs.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["quick_pay_code"],
+                    "properties": {"quick_pay_code": {"type": "string"}, "account_number": {"type": "null"}},
+                },
+                {
+                    "required": ["account_number"],
+                    "properties": {"account_number": {"type": "string"}, "quick_pay_code": {"type": "null"}},
+                },
+            ]
+        }
+    )
+
     invoice_number: Identifier
     quick_pay_code: QuickPayCode | None = None
     account_number: Annotated[Identifier | None, Field(validate_default=True)] = None
