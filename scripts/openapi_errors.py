@@ -94,6 +94,7 @@ DOMAIN_ERRORS: dict[str, tuple[int, ...]] = {
     "POST /portal/self-registrations": (404, 429),
     "POST /portal/access-requests": (404, 429),
     "POST /portal/invitations/accept": (401, 409, 410),
+    "POST /portal/invitations/refresh": (429,),
     "GET /portal/me": (),
     "GET /portal/accounts/{account_id}/sites/{site_id}": (),
 }
