@@ -41,6 +41,7 @@ log = logging.getLogger("local")
 
 REGION = "us-east-1"
 PREFIX = "local"
+SHUTDOWN_SECONDS = 8  # the threads' share of a SIGTERM's stop
 DEFAULT_PORT = 3000
 # Template parameters that name an email sender: verified as SES identities.
 SENDER_PARAMETERS = ("SesFromAddress",)
@@ -156,8 +157,12 @@ class Running:
                 stopper()
             except Exception:
                 log.exception("while stopping")
+        # One deadline for all: a poller busy in an invocation (retrying through injected faults,
+        # say) must not hold up the others' exit. The threads are daemons: what is left ends with
+        # the process.
+        deadline = time.monotonic() + SHUTDOWN_SECONDS
         for thread in self.threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def main(argv: list[str] | None = None) -> int:
