@@ -22,6 +22,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.ses.models import ses_backends
 from werkzeug.serving import make_server
 
+from local.atomic import OneCallAtATime
 from local.event_bus import BusRecorder
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class LocalMotoServer(ThreadedMotoServer):
 
     def __init__(self, ip_address: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__(ip_address=ip_address, port=port, verbose=False)
-        self.recorder = SesRecorder(DomainDispatcherApplication(create_backend_app))
+        self.recorder = SesRecorder(OneCallAtATime(DomainDispatcherApplication(create_backend_app)))
         self.bus = BusRecorder(self.recorder)  # the events put on the buses (local/event_bus.py)
 
     def _server_entry(self) -> None:
