@@ -17,6 +17,7 @@ from portal_access.api.resolver import (
     parse_if_match,
     staff_actor,
 )
+from portal_access.config import ContactsApiConfig
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
@@ -58,16 +59,15 @@ from portal_access.models.settings import (
     SystemOptionsReplace,
 )
 from portal_access.observability import metrics
-from portal_access.settings import ContactsApiSettings
 
-settings = ContactsApiSettings.from_env()
+config = ContactsApiConfig.from_env()
 client = create_client()
-accounts_table = AccountsTable(client, settings.accounts_table)
-settings_table = SettingsTable(client, settings.settings_table)
-contacts_table = ContactsTable(client, settings.contacts_table)
-activity_table = ActivityTable(client, settings.activity_table)
+accounts_table = AccountsTable(client, config.accounts_table)
+settings_table = SettingsTable(client, config.settings_table)
+contacts_table = ContactsTable(client, config.contacts_table)
+activity_table = ActivityTable(client, config.activity_table)
 
-portal_logins = PortalLogins(create_cognito_client, settings.portal_user_pool_id)
+portal_logins = PortalLogins(create_cognito_client, config.portal_user_pool_id)
 
 contacts = ContactsService(client, contacts_table, accounts_table, activity_table, logins=portal_logins)
 accounts = AccountsService(client, accounts_table, settings_table, contacts)

@@ -18,20 +18,20 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from portal_access.config import DeliveryEventsConfig
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.invitations_table import InvitationsTable
 from portal_access.domain.delivery import DeliveryService
 from portal_access.models.delivery import SesEvent
 from portal_access.observability import logger, metrics
-from portal_access.settings import DeliveryEventsSettings
 
-settings = DeliveryEventsSettings.from_env()
+config = DeliveryEventsConfig.from_env()
 client = create_client()
 delivery = DeliveryService(
     client,
-    invitations=InvitationsTable(client, settings.invitations_table),
-    activity_log=ActivityTable(client, settings.activity_table),
+    invitations=InvitationsTable(client, config.invitations_table),
+    activity_log=ActivityTable(client, config.activity_table),
 )
 processor = BatchProcessor(event_type=EventType.SQS)
 

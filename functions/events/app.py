@@ -16,14 +16,14 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from portal_access.config import LifecycleEventsConfig
 from portal_access.dal.event_bus import EventBus, create_events_client
 from portal_access.domain.lifecycle_events import access_request_events, activity_events, invitation_events
 from portal_access.models.lifecycle_events import LifecycleEvent
 from portal_access.observability import logger, metrics
-from portal_access.settings import LifecycleEventsSettings
 
-settings = LifecycleEventsSettings.from_env()
-bus = EventBus(create_events_client(), settings.event_bus_name)
+config = LifecycleEventsConfig.from_env()
+bus = EventBus(create_events_client(), config.event_bus_name)
 # Records as Powertools' event data classes (parsed on access): no parser models at cold start.
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -40,11 +40,11 @@ def events_of(record: DynamoDBRecord) -> list[LifecycleEvent]:
     old = (stream.old_image or None) if stream is not None else None
     new = (stream.new_image or None) if stream is not None else None
     inserted = record.raw_event.get("eventName") == "INSERT"
-    if table == settings.invitations_table:
+    if table == config.invitations_table:
         return invitation_events(old, new)
-    if table == settings.activity_table and inserted and new:
+    if table == config.activity_table and inserted and new:
         return activity_events(new)
-    if table == settings.portal_requests_table and inserted and new:
+    if table == config.portal_requests_table and inserted and new:
         return access_request_events(new)
     return []
 

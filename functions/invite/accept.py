@@ -10,17 +10,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.metrics import MetricUnit
 
 from portal_access.api.resolver import create_resolver, http_handler
+from portal_access.config import AcceptInvitationConfig
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
+from portal_access.domain.errors import Unauthenticated
 from portal_access.domain.invitations import build_invitations_service
-from portal_access.errors import Unauthenticated
 from portal_access.models.invitations import InvitationAccept, InvitationAccepted
 from portal_access.observability import metrics
-from portal_access.settings import AcceptInvitationSettings
 
-settings = AcceptInvitationSettings.from_env()
+config = AcceptInvitationConfig.from_env()
 invitations = build_invitations_service(
-    create_client(), settings, logins=PortalLogins(create_cognito_client, settings.portal_user_pool_id)
+    create_client(), config, logins=PortalLogins(create_cognito_client, config.portal_user_pool_id)
 )
 
 app = create_resolver("public")

@@ -6,17 +6,17 @@ from __future__ import annotations
 from aws_lambda_powertools.metrics import MetricUnit
 
 from portal_access.api.resolver import ContactId, Cursor, Limit, create_resolver, http_handler, staff_actor
+from portal_access.config import InviteAdminConfig
 from portal_access.dal.dynamodb import create_client
 from portal_access.domain.invitations import build_invitations_service
 from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.models.common import Page
 from portal_access.models.invitations import Invitation, InvitationSent
 from portal_access.observability import metrics
-from portal_access.settings import InviteAdminSettings
 
-settings = InviteAdminSettings.from_env()
-sender = SesEmailSender(create_ses_client, settings.ses_configuration_set)
-invitations = build_invitations_service(create_client(), settings, sender=sender)
+config = InviteAdminConfig.from_env()
+sender = SesEmailSender(create_ses_client, config.ses_configuration_set)
+invitations = build_invitations_service(create_client(), config, sender=sender)
 
 app = create_resolver("staff")
 

@@ -29,13 +29,13 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from portal_access.config import AutoInviteConfig
 from portal_access.dal.contacts_table import contact_from_item
 from portal_access.dal.dynamodb import create_client
 from portal_access.domain.invitations import AutoInviteOutcome, build_invitations_service
 from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.models.common import Email
 from portal_access.observability import logger, metrics
-from portal_access.settings import AutoInviteSettings
 
 # Longer than the stream's 24-hour retention: no redelivery can outlive the record of a send.
 IDEMPOTENCY_SECONDS = 25 * 60 * 60
@@ -44,16 +44,16 @@ IDEMPOTENCY_SECONDS = 25 * 60 * 60
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email, config=ConfigDict(defer_build=True))
 _METRIC_BY_OUTCOME = {"sent": "AutoInvitesSent", "failed": "AutoInvitesFailed", "skipped": "AutoInvitesSkipped"}
 
-settings = AutoInviteSettings.from_env()
+config = AutoInviteConfig.from_env()
 client = create_client()
-sender = SesEmailSender(create_ses_client, settings.ses_configuration_set)
-invitations = build_invitations_service(client, settings, sender=sender)
+sender = SesEmailSender(create_ses_client, config.ses_configuration_set)
+invitations = build_invitations_service(client, config, sender=sender)
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 idempotency = IdempotencyConfig(
     event_key_jmespath="contact_id", raise_on_no_idempotency_key=True, expires_after_seconds=IDEMPOTENCY_SECONDS
 )
-persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=client)
+persistence = DynamoDBPersistenceLayer(table_name=config.idempotency_table, boto3_client=client)
 
 
 @idempotent_function(

@@ -9,6 +9,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from portal_access.config import InvitationJobsConfig
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.invitations_table import InvitationsTable
@@ -16,19 +17,18 @@ from portal_access.domain.invitations import build_invitations_service
 from portal_access.domain.reminders import InvitationJobs
 from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.observability import logger, metrics
-from portal_access.settings import InvitationJobsSettings
 
-settings = InvitationJobsSettings.from_env()
+config = InvitationJobsConfig.from_env()
 client = create_client()
-sender = SesEmailSender(create_ses_client, settings.ses_configuration_set)
-invitations = build_invitations_service(client, settings, sender=sender)
+sender = SesEmailSender(create_ses_client, config.ses_configuration_set)
+invitations = build_invitations_service(client, config, sender=sender)
 jobs = InvitationJobs(
     client,
-    invitations=InvitationsTable(client, settings.invitations_table),
-    activity_log=ActivityTable(client, settings.activity_table),
+    invitations=InvitationsTable(client, config.invitations_table),
+    activity_log=ActivityTable(client, config.activity_table),
     contacts=invitations.contacts,
     sending=invitations,
-    reminder_days=settings.invite_reminder_days,
+    reminder_days=config.invite_reminder_days,
 )
 
 

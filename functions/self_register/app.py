@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 
 from portal_access.api.resolver import create_resolver, http_handler
+from portal_access.config import PublicRequestsConfig
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.options_cache import CachedSystemOptions
 from portal_access.dal.portal_requests_table import PortalRequestsTable
@@ -34,24 +35,23 @@ from portal_access.models.self_service import (
     SelfRegistrationCreate,
 )
 from portal_access.observability import metrics
-from portal_access.settings import PublicRequestsSettings
 
-settings = PublicRequestsSettings.from_env()
+config = PublicRequestsConfig.from_env()
 client = create_client()
-options = CachedSystemOptions(SettingsTable(client, settings.settings_table), max_age=settings.options_max_age_seconds)
-limits = RateLimitsTable(client, settings.rate_limits_table)
+options = CachedSystemOptions(SettingsTable(client, config.settings_table), max_age=config.options_max_age_seconds)
+limits = RateLimitsTable(client, config.rate_limits_table)
 public_limits = PublicLimits(
-    per_requester=RateLimit(limit=settings.rate_limit, window_seconds=settings.rate_window_seconds),
-    per_address=RateLimit(limit=settings.address_limit, window_seconds=settings.rate_window_seconds),
+    per_requester=RateLimit(limit=config.rate_limit, window_seconds=config.rate_window_seconds),
+    per_address=RateLimit(limit=config.address_limit, window_seconds=config.rate_window_seconds),
 )
-queue = RequestQueue(create_sqs_client, settings.queue_url)
+queue = RequestQueue(create_sqs_client, config.queue_url)
 
 login_page = LoginPage(options)
 self_registrations = SelfRegistrationIntake(
     options=options,
     gate=RequestGate(limits, public_limits, scope=REQUESTS_SCOPE),
     queue=queue,
-    requests=PortalRequestsTable(client, settings.portal_requests_table),
+    requests=PortalRequestsTable(client, config.portal_requests_table),
 )
 access_requests = AccessRequestIntake(
     options=options, gate=RequestGate(limits, public_limits, scope=ACCESS_REQUESTS_SCOPE), queue=queue
@@ -71,7 +71,7 @@ def get_login_config() -> Response[LoginConfig]:
         status_code=200,
         content_type=content_types.APPLICATION_JSON,
         body=login_page.config(),
-        headers={"Cache-Control": f"public, max-age={settings.options_max_age_seconds}"},
+        headers={"Cache-Control": f"public, max-age={config.options_max_age_seconds}"},
     )
 
 

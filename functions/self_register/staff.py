@@ -10,17 +10,17 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from portal_access.api.resolver import Cursor, Limit, create_resolver, http_handler
+from portal_access.config import PortalRequestsAdminConfig
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.portal_requests_table import PortalRequestsTable
 from portal_access.domain.access_requests import PendingAccessRequests
 from portal_access.domain.self_registration import SelfRegistrationAttempts
 from portal_access.models.common import Page
 from portal_access.models.self_service import AccessRequest, SelfRegistrationAttempt
-from portal_access.settings import PortalRequestsAdminSettings
 
-settings = PortalRequestsAdminSettings.from_env()
+config = PortalRequestsAdminConfig.from_env()
 client = create_client()
-requests = PortalRequestsTable(client, settings.portal_requests_table)
+requests = PortalRequestsTable(client, config.portal_requests_table)
 pending_access_requests = PendingAccessRequests(requests)
 attempts = SelfRegistrationAttempts(requests)
 

@@ -28,6 +28,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
+from portal_access.config import SelfRegistrationWorkerConfig
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
@@ -43,28 +44,27 @@ from portal_access.domain.self_registration import SelfRegistrationService
 from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.models.self_service import AccessRequestMessage, QueueMessage, SelfRegistrationMessage
 from portal_access.observability import logger, metrics
-from portal_access.settings import SelfRegistrationWorkerSettings
 
 # Longer than the queue keeps a message (one day): no redelivery outlives the record of it.
 IDEMPOTENCY_SECONDS = 25 * 60 * 60
 
-settings = SelfRegistrationWorkerSettings.from_env()
+config = SelfRegistrationWorkerConfig.from_env()
 client = create_client()
-sender = SesEmailSender(create_ses_client, settings.ses_configuration_set)
-accounts = AccountsTable(client, settings.accounts_table)
-settings_table = SettingsTable(client, settings.settings_table)
-requests = PortalRequestsTable(client, settings.portal_requests_table)
+sender = SesEmailSender(create_ses_client, config.ses_configuration_set)
+accounts = AccountsTable(client, config.accounts_table)
+settings_table = SettingsTable(client, config.settings_table)
+requests = PortalRequestsTable(client, config.portal_requests_table)
 templates = EmailTemplates(settings_table)
 
-invitations = build_invitations_service(client, settings, sender=sender)
+invitations = build_invitations_service(client, config, sender=sender)
 proof_failures = ProofFailures(
-    RateLimitsTable(client, settings.rate_limits_table),
-    RateLimit(limit=settings.proof_failure_limit, window_seconds=settings.rate_window_seconds),
+    RateLimitsTable(client, config.rate_limits_table),
+    RateLimit(limit=config.proof_failure_limit, window_seconds=config.rate_window_seconds),
 )
 self_registrations = SelfRegistrationService(
     accounts=accounts,
-    contacts=ContactsTable(client, settings.contacts_table),
-    activity_log=ActivityTable(client, settings.activity_table),
+    contacts=ContactsTable(client, config.contacts_table),
+    activity_log=ActivityTable(client, config.activity_table),
     invitations=invitations,
     proof_failures=proof_failures,
     requests=requests,
@@ -75,7 +75,7 @@ access_requests = AccessRequestsService(
     options=invitations.reads.options,
     templates=templates,
     sender=sender,
-    defaults=EmailDefaults(from_address=settings.ses_from_address, portal_url=str(settings.portal_url)),
+    defaults=EmailDefaults(from_address=config.ses_from_address, portal_url=str(config.portal_url)),
 )
 
 
@@ -84,7 +84,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 idempotency = IdempotencyConfig(
     event_key_jmespath="request_id", raise_on_no_idempotency_key=True, expires_after_seconds=IDEMPOTENCY_SECONDS
 )
-persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=client)
+persistence = DynamoDBPersistenceLayer(table_name=config.idempotency_table, boto3_client=client)
 
 
 @idempotent_function(

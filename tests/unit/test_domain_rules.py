@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from portal_access.dal import keys
 from portal_access.dal.dynamodb import decode_cursor, deserialize, encode_cursor, serialize
 from portal_access.domain.codes import code_matches, hash_code
+from portal_access.domain.errors import InvalidInput
 from portal_access.domain.ids import new_id, new_sortable_id
-from portal_access.errors import InvalidInput
 from portal_access.models.contacts import ContactCreate, ContactPatch, PortalAccess
 
 

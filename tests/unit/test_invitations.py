@@ -18,6 +18,7 @@ from botocore.stub import Stubber
 
 from portal_access.dal.invitations_table import InvitationRecord
 from portal_access.domain.email_templates import BUILT_IN_TEMPLATES
+from portal_access.domain.errors import InvalidInput
 from portal_access.domain.invitations import (
     hash_secret,
     human_time,
@@ -28,7 +29,6 @@ from portal_access.domain.invitations import (
 )
 from portal_access.email.render import SAMPLE_CONTEXT, render_email
 from portal_access.email.sender import EmailMessage, EmailSendFailed, SesEmailSender, create_ses_client
-from portal_access.errors import InvalidInput
 from portal_access.models.settings import EmailTemplate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,11 +9,11 @@ from typing import Any
 import boto3
 import pytest
 
+from portal_access.config import InviteAdminConfig
 from portal_access.dal.invitations_table import InvitationsTable
 from portal_access.domain.invitations import InvitationsService, build_invitations_service, iso
 from portal_access.email.sender import EmailMessage, EmailSendFailed
 from portal_access.models.contacts import Contact
-from portal_access.settings import InviteAdminSettings
 
 
 class FakeSender:
@@ -43,7 +43,7 @@ def build(stack, monkeypatch):
         }
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
-        return build_invitations_service(boto3.client("dynamodb"), InviteAdminSettings.from_env(), sender=sender)
+        return build_invitations_service(boto3.client("dynamodb"), InviteAdminConfig.from_env(), sender=sender)
 
     return make
 

@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from portal_access import errors
+from portal_access.domain import errors
 from portal_access.observability import logger
 
 STATUS_BY_ERROR: dict[type[errors.DomainError], HTTPStatus] = {

@@ -15,9 +15,9 @@ from pydantic import Field
 
 from portal_access.api.errors import register_error_handlers
 from portal_access.api.input_guard import check_body, check_path, refusal, with_plain_json_type
-from portal_access.errors import InvalidInput, Unauthenticated
+from portal_access.config import FunctionConfig
+from portal_access.domain.errors import InvalidInput, Unauthenticated
 from portal_access.observability import logger, metrics
-from portal_access.settings import FunctionSettings
 
 Audience = Literal["staff", "portal", "public"]
 
@@ -37,7 +37,7 @@ def claims_of(app: APIGatewayHttpResolver) -> dict[str, Any]:
     return dict(claims or {})
 
 
-class IdentitySettings(FunctionSettings):
+class IdentityConfig(FunctionConfig):
     """The app clients whose access tokens the staff and portal routes accept."""
 
     staff_client_id: str = Field(alias="STAFF_CLIENT_ID", min_length=1)
@@ -93,7 +93,7 @@ def create_resolver(audience: Audience, *, max_body_bytes: int | None = None) ->
     """`max_body_bytes` bounds a request's body (public routes: anyone on the internet may call them)."""
     client_id = None
     if audience != "public":
-        identity = IdentitySettings.from_env()
+        identity = IdentityConfig.from_env()
         client_id = identity.staff_client_id if audience == "staff" else identity.portal_client_id
     limit = max_body_bytes or (MAX_STAFF_BODY_BYTES if audience == "staff" else MAX_PUBLIC_BODY_BYTES)
     app = _GuardedResolver(enable_validation=True, client_id=client_id, max_body_bytes=limit)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from portal_access.dal import keys
 from portal_access.dal.dynamodb import Item, TransactOp, batch_get, deserialize, put_new_op, query_page, serialize
-from portal_access.errors import AlreadyExists, DomainError, InvalidInput, NotFound
+from portal_access.domain.errors import AlreadyExists, DomainError, InvalidInput, NotFound
 from portal_access.models.accounts import Account, Invoice, Site
 
 if TYPE_CHECKING:

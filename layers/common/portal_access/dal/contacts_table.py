@@ -23,7 +23,8 @@ from portal_access.dal.dynamodb import (
     query_page,
     serialize,
 )
-from portal_access.errors import AlreadyExists, NotFound, VersionMismatch
+from portal_access.domain.errors import AlreadyExists, NotFound, VersionMismatch
+from portal_access.models.common import normalized_email
 from portal_access.models.contacts import Contact
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def contact_item(contact: Contact) -> Item:
     item: Item = contact.model_dump(mode="json")
     item["created_key"] = keys.created_key(contact.created_at, contact.contact_id)
     item["login_id"] = contact.login_id
-    item["email_key"] = keys.email_key(contact.email) if contact.email else None
+    item["email_key"] = normalized_email(contact.email) if contact.email else None
     return item
 
 
@@ -133,7 +134,7 @@ class ContactsTable:
     def find_by_email(self, email: str, *, account_id: str | None = None) -> list[Contact]:
         """Contacts with this email (on one account, or on any): one Query of by_email."""
         condition = "email_key = :e"
-        values: dict[str, str] = {":e": keys.email_key(email)}
+        values: dict[str, str] = {":e": normalized_email(email)}
         if account_id is not None:
             condition += " AND account_id = :a"
             values[":a"] = account_id

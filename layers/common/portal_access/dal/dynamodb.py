@@ -15,7 +15,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from portal_access.errors import DomainError, InvalidInput
+from portal_access.domain.errors import DomainError, InvalidInput
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

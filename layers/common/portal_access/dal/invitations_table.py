@@ -26,7 +26,7 @@ from portal_access.dal.dynamodb import (
     query_page,
     serialize,
 )
-from portal_access.errors import AlreadyExists, Conflict, DomainError
+from portal_access.domain.errors import AlreadyExists, Conflict, NothingToRecord, NothingToRevoke
 from portal_access.models.delivery import Delivery
 from portal_access.models.invitations import StoredStatus, Trigger
 
@@ -35,12 +35,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 MAX_INVITATIONS_PER_PAGE = 100
-
-
-class NothingToRevoke(DomainError):
-    """The earlier invitation is no longer unused (accepted, failed, revoked or expired)."""
-
-    code = "nothing_to_revoke"
 
 
 class InvitationRecord(BaseModel):
@@ -86,12 +80,6 @@ class InvitationRecord(BaseModel):
     expired_at: str | None = None  # the expiry job recorded it (for the history and the event)
     renewed_by: str | None = None  # the invitation a refresh of this expired link sent
     renewed_at: str | None = None
-
-
-class NothingToRecord(DomainError):
-    """The invitation is unknown, or already knows this (a redelivered or out-of-date report)."""
-
-    code = "nothing_to_record"
 
 
 class Suppression(BaseModel):

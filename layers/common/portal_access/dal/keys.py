@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from portal_access.models.common import normalized_email
+
 # AccountsTable (pk, sk): accounts, their sites, invoices.
 ACCOUNT_SK = "ACCOUNT"
 SITE_PREFIX = "SITE#"
@@ -50,10 +52,6 @@ def created_key(created_at: str, contact_id: str) -> str:
     return f"{created_at}#{contact_id}"
 
 
-def email_key(email: str) -> str:
-    return email.strip().lower()
-
-
 # ActivityTable (contact_id, activity_key): newest first by sorting on the key.
 def activity_key(at: str, activity_id: str) -> str:
     return f"{at}#{activity_id}"
@@ -71,12 +69,12 @@ def invitation_pointer_key(contact_id: str) -> str:
 
 def suppression_key(email: str) -> str:
     """An email SES reported as undeliverable (permanent bounce, complaint): one item per email."""
-    return f"SUPPRESSED#{email_key(email)}"
+    return f"SUPPRESSED#{normalized_email(email)}"
 
 
 def login_email_guard_key(email: str) -> str:
     """The lease item that lets one accept at a time set up the login of `email` (dal/email_guard.py)."""
-    return f"LOGIN_EMAIL#{email_key(email)}"
+    return f"LOGIN_EMAIL#{normalized_email(email)}"
 
 
 # PortalRequestsTable (pk): Request Login attempts and requests by address, for staff.

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from portal_access.dal import keys
 from portal_access.dal.dynamodb import Item, TransactOp, batch_get, deserialize, is_condition_failure, serialize
-from portal_access.errors import AlreadyExists, InvalidInput, NotFound
+from portal_access.domain.errors import AlreadyExists, InvalidInput, NotFound
 from portal_access.models.settings import AccountClass, EmailTemplate, SystemOptions
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.contacts_table import MAX_CONTACTS_PER_LOGIN, ContactsTable
 from portal_access.dal.settings_table import SettingsTable
-from portal_access.errors import NotFound
+from portal_access.domain.errors import NotFound
 from portal_access.models.accounts import Account, Site
 from portal_access.models.contacts import Contact
 from portal_access.models.portal import PortalAccount, PortalCapabilities, PortalMe, PortalSite, SiteView

@@ -13,12 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from portal_access.dal.keys import email_key
+from portal_access.domain.errors import InvalidInput, NotFound
 from portal_access.domain.ids import new_sortable_id
 from portal_access.email.render import render_email
 from portal_access.email.sender import EmailMessage, EmailSendFailed
-from portal_access.errors import InvalidInput, NotFound
-from portal_access.models.common import utc_now
+from portal_access.models.common import normalized_email, utc_now
 from portal_access.models.self_service import (
     AccessRequest,
     AccessRequestCreate,
@@ -60,7 +59,7 @@ class AccessRequestIntake:
         """404 when requests by address are off, 429 past a limit (public_limits); else the request id."""
         if not self._options().enable_account_request_via_address:
             raise NotFound("requesting access by address is not available")
-        email = email_key(data.email)
+        email = normalized_email(data.email)
         self._gate.admit(email=email, source_ip=source_ip)
         request_id = new_sortable_id("ar")
         self._queue.send(

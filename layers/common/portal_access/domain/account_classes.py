@@ -1,7 +1,7 @@
 """Account Class Setup, Customer Portal tab."""
 
 from portal_access.dal.settings_table import SettingsTable
-from portal_access.errors import NotFound
+from portal_access.domain.errors import NotFound
 from portal_access.models.common import utc_now
 from portal_access.models.settings import AccountClass, AccountClassCreate, AccountClassReplace
 

@@ -9,7 +9,7 @@ from portal_access.dal.dynamodb import transact_write
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.codes import hash_code
 from portal_access.domain.contacts import ContactsService, new_contact
-from portal_access.errors import InvalidInput, NotFound
+from portal_access.domain.errors import InvalidInput, NotFound
 from portal_access.models.accounts import Account, AccountCreate, InvoiceCreate, Site, SiteCreate
 from portal_access.models.common import utc_now
 from portal_access.models.contacts import Contact

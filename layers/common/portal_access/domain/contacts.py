@@ -12,9 +12,9 @@ from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import TransactOp, transact_write
 from portal_access.domain.activity import activity
+from portal_access.domain.errors import InvalidInput, NotFound, PreconditionRequired, VersionMismatch
 from portal_access.domain.ids import new_id
 from portal_access.domain.login_switch import LoginSwitch, LoginSwitchFailed
-from portal_access.errors import InvalidInput, NotFound, PreconditionRequired, VersionMismatch
 from portal_access.models.common import utc_now
 from portal_access.models.contacts import (
     ActivityEntry,

@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from portal_access.dal.dynamodb import TransactOp, transact_write
-from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable, NothingToRecord, Suppression
+from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable, Suppression
 from portal_access.domain.activity import activity
-from portal_access.errors import Conflict
+from portal_access.domain.errors import Conflict, NothingToRecord
 from portal_access.models.delivery import INVITATION_TAG, KIND_TAG, SesEvent
 from portal_access.observability import logger
 

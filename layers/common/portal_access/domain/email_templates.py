@@ -5,8 +5,8 @@ from urllib.parse import unquote
 from pydantic import TypeAdapter, ValidationError
 
 from portal_access.dal.settings_table import SettingsTable
+from portal_access.domain.errors import InvalidInput, NotFound
 from portal_access.email.render import check_renders
-from portal_access.errors import InvalidInput, NotFound
 from portal_access.models.common import TemplateName, utc_now
 from portal_access.models.settings import (
     DEFAULT_ACCESS_REQUEST_TEMPLATE,

@@ -24,30 +24,38 @@ from typing import TYPE_CHECKING, TypedDict
 
 from botocore.exceptions import ClientError
 
+from portal_access.config import InvitationSendingConfig, InvitationTablesConfig
 from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import TransactOp, transact_write
 from portal_access.dal.email_guard import EmailGuard
-from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable, NothingToRevoke
-from portal_access.dal.keys import email_key
+from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.activity import activity
 from portal_access.domain.contacts import ContactsService
 from portal_access.domain.delivery import EmailUndeliverable, ensure_deliverable
 from portal_access.domain.email_templates import ALREADY_REGISTERED_TEMPLATE, EmailTemplates
+from portal_access.domain.errors import (
+    Conflict,
+    Gone,
+    InvalidInput,
+    NotFound,
+    NothingToRevoke,
+    Unauthenticated,
+    VersionMismatch,
+)
 from portal_access.domain.ids import new_id
 from portal_access.domain.login_setup import SIGN_IN_FIRST, LoginSetup, SignInRequired
 from portal_access.domain.sending_reads import SendingReads
 from portal_access.domain.system_options import SystemOptionsService
 from portal_access.email.render import render_email
 from portal_access.email.sender import EmailMessage, EmailSendFailed
-from portal_access.errors import Conflict, Gone, InvalidInput, NotFound, Unauthenticated, VersionMismatch
+from portal_access.models.common import normalized_email
 from portal_access.models.contacts import ActivityAction, Contact
 from portal_access.models.delivery import INVITATION_TAG, KIND_TAG
 from portal_access.models.invitations import Invitation, InvitationStatus, Trigger
 from portal_access.observability import logger
-from portal_access.settings import InvitationSendingSettings, InvitationTablesSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -268,7 +276,7 @@ class InvitationsService:
             return skipped("portal access disabled for the account class")
         if not account_class.auto_send_portal_invitation:
             return skipped("auto-send is off for the account class")
-        email = email_key(contact.email)
+        email = normalized_email(contact.email)
         try:
             self._ensure_deliverable(contact, email, trigger="auto", actor=AUTO_INVITE_ACTOR)
         except EmailUndeliverable as error:
@@ -322,7 +330,7 @@ class InvitationsService:
             raise InvalidInput(
                 f"contact {contact.contact_id} has no email address: add one in Details first", field="email"
             )
-        return email_key(contact.email)
+        return normalized_email(contact.email)
 
     def _send(
         self,
@@ -553,7 +561,7 @@ class InvitationsService:
         contact = self._find_contact(record.contact_id)
         if contact is None:
             raise _NoLongerValid("the contact this invitation was for no longer exists: ask for a new invitation")
-        if not contact.email or email_key(contact.email) != record.email:
+        if not contact.email or normalized_email(contact.email) != record.email:
             raise _NoLongerValid("the contact's email changed since this invitation was sent: ask for a new one")
         if not contact.enable_portal_access:
             raise Conflict("portal access is disabled for this contact: ask your account manager")
@@ -626,7 +634,7 @@ class _NoLongerValid(Exception):
 
 def build_invitations_service(
     client: DynamoDBClient,
-    settings: InvitationTablesSettings,
+    settings: InvitationTablesConfig,
     *,
     sender: EmailSender | None = None,
     logins: PortalLogins | None = None,
@@ -639,7 +647,7 @@ def build_invitations_service(
     contacts = ContactsTable(client, settings.contacts_table)
     invitations = InvitationsTable(client, settings.invitations_table)
     policy = None
-    if isinstance(settings, InvitationSendingSettings):
+    if isinstance(settings, InvitationSendingConfig):
         policy = InvitationPolicy(
             ttl=timedelta(days=settings.invitation_ttl_days),
             default_from=settings.ses_from_address,

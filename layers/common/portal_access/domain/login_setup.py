@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from portal_access.dal.portal_logins import LoginExists
-from portal_access.errors import Conflict
+from portal_access.domain.errors import Conflict
 from portal_access.models.common import iso_utc
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from portal_access.errors import RateLimited
+from portal_access.domain.errors import RateLimited
 from portal_access.observability import logger
 
 if TYPE_CHECKING:

@@ -20,14 +20,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from portal_access.dal.dynamodb import transact_write
-from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable, NothingToRecord
-from portal_access.dal.keys import email_key
+from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable
 from portal_access.domain.activity import activity
 from portal_access.domain.delivery import EmailUndeliverable, ensure_deliverable
 from portal_access.domain.email_templates import INVITE_REMINDER_TEMPLATE
+from portal_access.domain.errors import InvalidInput, NotFound, NothingToRecord
 from portal_access.domain.invitations import iso, new_token
 from portal_access.email.sender import EmailSendFailed
-from portal_access.errors import InvalidInput, NotFound
+from portal_access.models.common import normalized_email
 from portal_access.observability import logger
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class InvitationJobs:
         contact = self._find(record.contact_id)
         if contact is None:
             return None, "the contact no longer exists"
-        if not contact.email or email_key(contact.email) != record.email:
+        if not contact.email or normalized_email(contact.email) != record.email:
             return contact, "the contact's email changed since the invitation was sent"
         if not contact.enable_portal_access:
             return contact, "portal access is disabled for the contact"

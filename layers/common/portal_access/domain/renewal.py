@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from portal_access.domain.errors import Conflict, InvalidInput, NotFound, RateLimited
 from portal_access.domain.invitations import iso, parse_token, secret_matches, status_at
-from portal_access.errors import Conflict, InvalidInput, NotFound, RateLimited
 from portal_access.observability import logger
 
 if TYPE_CHECKING:

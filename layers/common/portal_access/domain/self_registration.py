@@ -20,14 +20,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from portal_access.dal.dynamodb import TransactOp
-from portal_access.dal.keys import email_key
 from portal_access.domain.activity import activity
 from portal_access.domain.codes import hash_code
 from portal_access.domain.contacts import new_contact
 from portal_access.domain.delivery import EmailUndeliverable
+from portal_access.domain.errors import AlreadyExists, Conflict, NotFound, RateLimited
 from portal_access.domain.ids import new_id, new_sortable_id
-from portal_access.errors import AlreadyExists, Conflict, NotFound, RateLimited
-from portal_access.models.common import utc_now
+from portal_access.models.common import normalized_email, utc_now
 from portal_access.models.contacts import ActivityEntry, Contact, ContactDetails
 from portal_access.models.self_service import (
     SelfRegistrationAttempt,
@@ -64,7 +63,7 @@ def self_registered_contact_id(account_id: str, email: str) -> str:
     """The id a contact created by self-registration gets: the same for the same account and
     email, so two requests processed before the email index shows the first contact create it
     once (the second write fails its `attribute_not_exists` and reuses the first)."""
-    digest = hashlib.sha256(f"{account_id}\x00{email_key(email)}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{account_id}\x00{normalized_email(email)}".encode()).hexdigest()
     return f"ct_{digest[:20]}"
 
 
@@ -99,7 +98,7 @@ class SelfRegistrationIntake:
             raise NotFound("Request Login is not available")
         request_id = new_sortable_id("sr")
         received_at = utc_now()
-        email = email_key(data.email)
+        email = normalized_email(data.email)
         proof = "quick_pay_code" if data.quick_pay_code is not None else "account_number"
         try:
             self._gate.admit(email=email, source_ip=source_ip)  # no invoice counter: see public_limits
@@ -236,7 +235,7 @@ class SelfRegistrationService:
                 raise
         # The id was taken meanwhile (another request for the same email): reuse that contact.
         existing = self._contacts.get(contact.contact_id)
-        if existing is not None and existing.email and email_key(existing.email) == message.email:
+        if existing is not None and existing.email and normalized_email(existing.email) == message.email:
             return self._invite(existing, [], message)
         # That id's contact now has another email (staff changed it): a contact of its own.
         contact = contact.model_copy(update={"contact_id": new_id("ct")})

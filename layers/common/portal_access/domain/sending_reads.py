@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from portal_access.dal.keys import email_key
+from portal_access.models.common import normalized_email
 from portal_access.observability import logger
 
 if TYPE_CHECKING:
@@ -75,12 +75,12 @@ class SendingReads:
     def _read_ahead(self, contact_ids: list[str], emails: Sequence[str]) -> None:
         """A failed read ahead fails no record: each reads its own contact, pointer and
         suppression entry instead."""
-        addresses = [email_key(e) for e in emails]
+        addresses = [normalized_email(e) for e in emails]
         try:
             if contact_ids:
                 found = {c.contact_id: c for c in self._contacts.get_many(contact_ids)}
                 pointers = self._invitations.latest_invitation_ids(contact_ids)
-                addresses += [email_key(c.email) for c in found.values() if c.email]
+                addresses += [normalized_email(c.email) for c in found.values() if c.email]
             addresses = list(dict.fromkeys(addresses))[:MAX_PREFETCHED]
             suppressed = self._invitations.suppressions(addresses) if addresses else {}
         except (BotoCoreError, ClientError) as error:

@@ -4,7 +4,7 @@ from typing import Protocol
 
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.email_templates import EmailTemplates
-from portal_access.errors import InvalidInput
+from portal_access.domain.errors import InvalidInput
 from portal_access.models.settings import SystemOptions
 
 

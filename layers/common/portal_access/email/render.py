@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from portal_access.errors import InvalidInput
+from portal_access.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment

@@ -25,6 +25,11 @@ TemplateName = Annotated[
 ]
 
 
+def normalized_email(email: str) -> str:
+    """The form emails are compared and stored in: an address is one user whatever its case."""
+    return email.strip().lower()
+
+
 def utc_now() -> str:
     """ISO-8601 in UTC with millisecond precision: sortable as a string."""
     return iso_utc(datetime.now(UTC))

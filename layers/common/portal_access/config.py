@@ -1,4 +1,4 @@
-"""Typed settings per function, validated once from the environment the template gives it."""
+"""Typed configuration per function, validated once from the environment the template gives it."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from typing import Self
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 
-class FunctionSettings(BaseModel):
-    # Built when `from_env` first runs: a function builds its own settings model, not all of them.
+class FunctionConfig(BaseModel):
+    # Built when `from_env` first runs: a function builds its own config model, not all of them.
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
     @classmethod
     def from_env(cls) -> Self:
-        """Read and validate the settings; a missing variable fails the cold start loudly."""
+        """Read and validate the configuration; a missing variable fails the cold start loudly."""
         return cls.model_validate(dict(os.environ))
 
 
-class ContactsApiSettings(FunctionSettings):
+class ContactsApiConfig(FunctionConfig):
     """The staff API: accounts, sites, classes, options, templates, invoices, contacts."""
 
     accounts_table: str = Field(alias="ACCOUNTS_TABLE_NAME")
@@ -29,7 +29,7 @@ class ContactsApiSettings(FunctionSettings):
     portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID", min_length=1)
 
 
-class PortalApiSettings(FunctionSettings):
+class PortalApiConfig(FunctionConfig):
     """The signed-in portal routes: what a login may see (reads only)."""
 
     accounts_table: str = Field(alias="ACCOUNTS_TABLE_NAME")
@@ -37,7 +37,7 @@ class PortalApiSettings(FunctionSettings):
     contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
 
 
-class InvitationTablesSettings(FunctionSettings):
+class InvitationTablesConfig(FunctionConfig):
     """The tables every invitations function reads and writes."""
 
     accounts_table: str = Field(alias="ACCOUNTS_TABLE_NAME")
@@ -47,7 +47,7 @@ class InvitationTablesSettings(FunctionSettings):
     invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
 
 
-class InvitationSendingSettings(InvitationTablesSettings):
+class InvitationSendingConfig(InvitationTablesConfig):
     """Functions that send invitations: token lifetime, and the deployment's fallbacks for what
     the system options leave empty (from-address, portal URL)."""
 
@@ -58,17 +58,17 @@ class InvitationSendingSettings(InvitationTablesSettings):
     ses_configuration_set: str | None = Field(alias="SES_CONFIGURATION_SET", default=None)
 
 
-class InviteAdminSettings(InvitationSendingSettings):
+class InviteAdminConfig(InvitationSendingConfig):
     """Staff routes: send an invitation, list a contact's invitations."""
 
 
-class AutoInviteSettings(InvitationSendingSettings):
+class AutoInviteConfig(InvitationSendingConfig):
     """The contacts stream consumer; its idempotency records live in their own table."""
 
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE_NAME")
 
 
-class RefreshInvitationSettings(InvitationSendingSettings):
+class RefreshInvitationConfig(InvitationSendingConfig):
     """The public refresh route: counted like self-registration, sends a new invitation."""
 
     rate_limits_table: str = Field(alias="RATE_LIMITS_TABLE_NAME")
@@ -76,26 +76,26 @@ class RefreshInvitationSettings(InvitationSendingSettings):
     rate_window_seconds: int = Field(alias="PUBLIC_REQUEST_WINDOW_SECONDS", default=3600, ge=60, le=86400)
 
 
-class InvitationJobsSettings(InvitationSendingSettings):
+class InvitationJobsConfig(InvitationSendingConfig):
     """The scheduled invitations job: expiries, and the reminder before them."""
 
     invite_reminder_days: int = Field(alias="INVITE_REMINDER_DAYS", default=2, ge=1, le=30)
 
 
-class AcceptInvitationSettings(InvitationTablesSettings):
+class AcceptInvitationConfig(InvitationTablesConfig):
     """The public accept route: creates or links logins in the portal user pool."""
 
     portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID")
 
 
-class DeliveryEventsSettings(FunctionSettings):
+class DeliveryEventsConfig(FunctionConfig):
     """The consumer of SES's delivery events: invitations, their history, the suppression list."""
 
     activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
     invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
 
 
-class LifecycleEventsSettings(FunctionSettings):
+class LifecycleEventsConfig(FunctionConfig):
     """The publisher of lifecycle events: which stream is which table, and the bus."""
 
     event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
@@ -104,7 +104,7 @@ class LifecycleEventsSettings(FunctionSettings):
     portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
 
 
-class PublicRequestsSettings(FunctionSettings):
+class PublicRequestsConfig(FunctionConfig):
     """The login page's public routes: login-config, self-registrations, access-requests."""
 
     settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
@@ -118,7 +118,7 @@ class PublicRequestsSettings(FunctionSettings):
     rate_window_seconds: int = Field(alias="PUBLIC_REQUEST_WINDOW_SECONDS", default=3600, ge=60, le=86400)
 
 
-class SelfRegistrationWorkerSettings(InvitationSendingSettings):
+class SelfRegistrationWorkerConfig(InvitationSendingConfig):
     """The queue worker: verifies, creates or reuses the contact, sends through invitations."""
 
     portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
@@ -128,7 +128,7 @@ class SelfRegistrationWorkerSettings(InvitationSendingSettings):
     rate_window_seconds: int = Field(alias="PUBLIC_REQUEST_WINDOW_SECONDS", default=3600, ge=60, le=86400)
 
 
-class PortalRequestsAdminSettings(FunctionSettings):
+class PortalRequestsAdminConfig(FunctionConfig):
     """Staff routes that read what the login page was asked (pending access requests, attempts)."""
 
     portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")

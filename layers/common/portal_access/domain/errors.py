@@ -1,4 +1,7 @@
-"""Domain errors. They say what went wrong in the domain's words; `api.errors` maps them to HTTP."""
+"""Domain errors. They say what went wrong in the domain's words; `api.errors` maps them to HTTP.
+
+The data layer raises some of them from failed write conditions (it may import this module and
+nothing else of the domain)."""
 
 from __future__ import annotations
 
@@ -64,3 +67,15 @@ class RateLimited(DomainError):
 
 class Unauthenticated(DomainError):
     code = "unauthenticated"
+
+
+class NothingToRevoke(DomainError):
+    """The earlier invitation is no longer unused (accepted, failed, revoked or expired)."""
+
+    code = "nothing_to_revoke"
+
+
+class NothingToRecord(DomainError):
+    """The invitation is unknown, or already knows this (a redelivered or out-of-date report)."""
+
+    code = "nothing_to_record"
