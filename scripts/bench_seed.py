@@ -116,7 +116,9 @@ class _Writer:
         from portal_access.models.contacts import ContactDetails
 
         details = ContactDetails(name=f"Contact {number}", email=email or f"contact{number}@filler.example.com")
-        model = new_contact(account_id, details, level="site" if site_id else "account", site_id=site_id)
+        model = new_contact(
+            account_id, details, level="site" if site_id else "account", site_id=site_id, now=CREATED_AT
+        )
         if login_id:
             model = model.model_copy(update={"login_id": login_id, "portal_user": True})
         self.contact_items.append(dict(self.contacts_table.put_new_op(model).request["Put"]["Item"]))

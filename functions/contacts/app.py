@@ -18,19 +18,7 @@ from portal_access.api.resolver import (
     staff_actor,
 )
 from portal_access.config import ContactsApiConfig
-from portal_access.dal.accounts_table import AccountsTable
-from portal_access.dal.activity_table import ActivityTable
-from portal_access.dal.contacts_table import ContactsTable
-from portal_access.dal.dynamodb import create_client
-from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
-from portal_access.dal.settings_table import SettingsTable
-from portal_access.domain.account_classes import AccountClasses
-from portal_access.domain.accounts import AccountsService
-from portal_access.domain.contacts import ContactsService
-from portal_access.domain.email_templates import EmailTemplates, template_name_from_path
-from portal_access.domain.system_options import SystemOptionsService
-from portal_access.email.identities import SesSenderIdentities
-from portal_access.email.sender import create_ses_client
+from portal_access.domain.email_templates import template_name_from_path
 from portal_access.models.accounts import (
     Account,
     AccountCreate,
@@ -59,21 +47,14 @@ from portal_access.models.settings import (
     SystemOptionsReplace,
 )
 from portal_access.observability import metrics
+from portal_access.wiring.contacts import build_contacts_api
 
-config = ContactsApiConfig.from_env()
-client = create_client()
-accounts_table = AccountsTable(client, config.accounts_table)
-settings_table = SettingsTable(client, config.settings_table)
-contacts_table = ContactsTable(client, config.contacts_table)
-activity_table = ActivityTable(client, config.activity_table)
-
-portal_logins = PortalLogins(create_cognito_client, config.portal_user_pool_id)
-
-contacts = ContactsService(client, contacts_table, accounts_table, activity_table, logins=portal_logins)
-accounts = AccountsService(client, accounts_table, settings_table, contacts)
-account_classes = AccountClasses(settings_table)
-email_templates = EmailTemplates(settings_table)
-system_options = SystemOptionsService(settings_table, email_templates, senders=SesSenderIdentities(create_ses_client()))
+api = build_contacts_api(ContactsApiConfig.from_env())
+contacts = api.contacts
+accounts = api.accounts
+account_classes = api.account_classes
+email_templates = api.email_templates
+system_options = api.system_options
 
 app = create_resolver("staff")
 

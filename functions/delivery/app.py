@@ -19,20 +19,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from portal_access.config import DeliveryEventsConfig
-from portal_access.dal.activity_table import ActivityTable
-from portal_access.dal.dynamodb import create_client
-from portal_access.dal.invitations_table import InvitationsTable
-from portal_access.domain.delivery import DeliveryService
 from portal_access.models.delivery import SesEvent
 from portal_access.observability import logger, metrics
+from portal_access.wiring.delivery import build_delivery
 
-config = DeliveryEventsConfig.from_env()
-client = create_client()
-delivery = DeliveryService(
-    client,
-    invitations=InvitationsTable(client, config.invitations_table),
-    activity_log=ActivityTable(client, config.activity_table),
-)
+delivery = build_delivery(DeliveryEventsConfig.from_env())
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

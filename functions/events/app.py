@@ -17,13 +17,13 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portal_access.config import LifecycleEventsConfig
-from portal_access.dal.event_bus import EventBus, create_events_client
 from portal_access.domain.lifecycle_events import access_request_events, activity_events, invitation_events
 from portal_access.models.lifecycle_events import LifecycleEvent
 from portal_access.observability import logger, metrics
+from portal_access.wiring.events import build_event_bus
 
 config = LifecycleEventsConfig.from_env()
-bus = EventBus(create_events_client(), config.event_bus_name)
+bus = build_event_bus(config)
 # Records as Powertools' event data classes (parsed on access): no parser models at cold start.
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

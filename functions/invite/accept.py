@@ -11,17 +11,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from portal_access.api.resolver import create_resolver, http_handler
 from portal_access.config import AcceptInvitationConfig
-from portal_access.dal.dynamodb import create_client
-from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
 from portal_access.domain.errors import Unauthenticated
-from portal_access.domain.invitations import build_invitations_service
 from portal_access.models.invitations import InvitationAccept, InvitationAccepted
 from portal_access.observability import metrics
+from portal_access.wiring.invite import build_accept
 
-config = AcceptInvitationConfig.from_env()
-invitations = build_invitations_service(
-    create_client(), config, logins=PortalLogins(create_cognito_client, config.portal_user_pool_id)
-)
+acceptance = build_accept(AcceptInvitationConfig.from_env())
 
 app = create_resolver("public")
 
@@ -47,7 +42,7 @@ def accept_invitation(
         ),
     ] = None,
 ) -> InvitationAccepted:
-    username = invitations.accept(body.token, body.password, access_token=bearer_token(authorization))
+    username = acceptance.accept(body.token, body.password, access_token=bearer_token(authorization))
     metrics.add_metric(name="InvitationsAccepted", unit=MetricUnit.Count, value=1)
     return InvitationAccepted(username=username)
 

@@ -31,11 +31,10 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from portal_access.config import AutoInviteConfig
 from portal_access.dal.contacts_table import contact_from_item
-from portal_access.dal.dynamodb import create_client
-from portal_access.domain.invitations import AutoInviteOutcome, build_invitations_service
-from portal_access.email.sender import SesEmailSender, create_ses_client
+from portal_access.domain.sending import AutoInviteOutcome
 from portal_access.models.common import Email
 from portal_access.observability import logger, metrics
+from portal_access.wiring.invite import build_auto_invite
 
 # Longer than the stream's 24-hour retention: no redelivery can outlive the record of a send.
 IDEMPOTENCY_SECONDS = 25 * 60 * 60
@@ -45,22 +44,20 @@ _EMAIL: TypeAdapter[str] = TypeAdapter(Email, config=ConfigDict(defer_build=True
 _METRIC_BY_OUTCOME = {"sent": "AutoInvitesSent", "failed": "AutoInvitesFailed", "skipped": "AutoInvitesSkipped"}
 
 config = AutoInviteConfig.from_env()
-client = create_client()
-sender = SesEmailSender(create_ses_client, config.ses_configuration_set)
-invitations = build_invitations_service(client, config, sender=sender)
+graph = build_auto_invite(config)
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 idempotency = IdempotencyConfig(
     event_key_jmespath="contact_id", raise_on_no_idempotency_key=True, expires_after_seconds=IDEMPOTENCY_SECONDS
 )
-persistence = DynamoDBPersistenceLayer(table_name=config.idempotency_table, boto3_client=client)
+persistence = DynamoDBPersistenceLayer(table_name=config.idempotency_table, boto3_client=graph.client)
 
 
 @idempotent_function(
     data_keyword_argument="inserted", config=idempotency, persistence_store=persistence, key_prefix="auto-invite"
 )
 def invite_once(inserted: dict[str, str]) -> AutoInviteOutcome:
-    return invitations.auto_invite(inserted["contact_id"])
+    return graph.sending.auto_invite(inserted["contact_id"])
 
 
 def record_handler(record: DynamoDBRecord) -> None:
@@ -98,7 +95,7 @@ def record_handler(record: DynamoDBRecord) -> None:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     idempotency.register_lambda_context(context)
-    with invitations.reads.batch(inserted_contact_ids(event)):
+    with graph.reads.batch(inserted_contact_ids(event)):
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context
         )

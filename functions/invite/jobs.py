@@ -10,26 +10,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portal_access.config import InvitationJobsConfig
-from portal_access.dal.activity_table import ActivityTable
-from portal_access.dal.dynamodb import create_client
-from portal_access.dal.invitations_table import InvitationsTable
-from portal_access.domain.invitations import build_invitations_service
-from portal_access.domain.reminders import InvitationJobs
-from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.observability import logger, metrics
+from portal_access.wiring.invite import build_jobs
 
-config = InvitationJobsConfig.from_env()
-client = create_client()
-sender = SesEmailSender(create_ses_client, config.ses_configuration_set)
-invitations = build_invitations_service(client, config, sender=sender)
-jobs = InvitationJobs(
-    client,
-    invitations=InvitationsTable(client, config.invitations_table),
-    activity_log=ActivityTable(client, config.activity_table),
-    contacts=invitations.contacts,
-    sending=invitations,
-    reminder_days=config.invite_reminder_days,
-)
+jobs = build_jobs(InvitationJobsConfig.from_env())
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -9,25 +9,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from portal_access.api.resolver import create_resolver, http_handler
 from portal_access.config import RefreshInvitationConfig
-from portal_access.dal.dynamodb import create_client
-from portal_access.dal.invitations_table import InvitationsTable
-from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
-from portal_access.domain.invitations import build_invitations_service
-from portal_access.domain.renewal import InvitationRenewal
-from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.models.invitations import InvitationRefresh, RefreshRequested
+from portal_access.wiring.invite import build_refresh
 
-config = RefreshInvitationConfig.from_env()
-client = create_client()
-sender = SesEmailSender(create_ses_client, config.ses_configuration_set)
-invitations = build_invitations_service(client, config, sender=sender)
-renewal = InvitationRenewal(
-    invitations=InvitationsTable(client, config.invitations_table),
-    contacts=invitations.contacts,
-    sending=invitations,
-    limits=RateLimitsTable(client, config.rate_limits_table),
-    rate=RateLimit(limit=config.rate_limit, window_seconds=config.rate_window_seconds),
-)
+renewal = build_refresh(RefreshInvitationConfig.from_env())
 
 app = create_resolver("public")
 

@@ -10,20 +10,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from portal_access.api.resolver import claims_of, create_resolver, http_handler, login_id
 from portal_access.config import PortalApiConfig
-from portal_access.dal.accounts_table import AccountsTable
-from portal_access.dal.contacts_table import ContactsTable
-from portal_access.dal.dynamodb import create_client
-from portal_access.dal.settings_table import SettingsTable
-from portal_access.domain.access import LoginIdentity, PortalAccess
+from portal_access.domain.access import LoginIdentity
 from portal_access.models.portal import PortalMe, PortalSite
+from portal_access.wiring.portal import build_portal_access
 
-config = PortalApiConfig.from_env()
-client = create_client()
-access = PortalAccess(
-    ContactsTable(client, config.contacts_table),
-    AccountsTable(client, config.accounts_table),
-    SettingsTable(client, config.settings_table),
-)
+access = build_portal_access(PortalApiConfig.from_env())
 
 app = create_resolver("portal")
 

@@ -15,17 +15,6 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from portal_access.api.resolver import create_resolver, http_handler
 from portal_access.config import PublicRequestsConfig
-from portal_access.dal.dynamodb import create_client
-from portal_access.dal.options_cache import CachedSystemOptions
-from portal_access.dal.portal_requests_table import PortalRequestsTable
-from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
-from portal_access.dal.request_queue import RequestQueue, create_sqs_client
-from portal_access.dal.settings_table import SettingsTable
-from portal_access.domain.access_requests import REQUESTS_SCOPE as ACCESS_REQUESTS_SCOPE
-from portal_access.domain.access_requests import AccessRequestIntake
-from portal_access.domain.login_page import LoginPage
-from portal_access.domain.public_limits import PublicLimits, RequestGate
-from portal_access.domain.self_registration import REQUESTS_SCOPE, SelfRegistrationIntake
 from portal_access.models.self_service import (
     ACCESS_REQUEST_RECEIVED,
     SELF_REGISTRATION_RECEIVED,
@@ -35,27 +24,10 @@ from portal_access.models.self_service import (
     SelfRegistrationCreate,
 )
 from portal_access.observability import metrics
+from portal_access.wiring.self_register import build_public_requests
 
 config = PublicRequestsConfig.from_env()
-client = create_client()
-options = CachedSystemOptions(SettingsTable(client, config.settings_table), max_age=config.options_max_age_seconds)
-limits = RateLimitsTable(client, config.rate_limits_table)
-public_limits = PublicLimits(
-    per_requester=RateLimit(limit=config.rate_limit, window_seconds=config.rate_window_seconds),
-    per_address=RateLimit(limit=config.address_limit, window_seconds=config.rate_window_seconds),
-)
-queue = RequestQueue(create_sqs_client, config.queue_url)
-
-login_page = LoginPage(options)
-self_registrations = SelfRegistrationIntake(
-    options=options,
-    gate=RequestGate(limits, public_limits, scope=REQUESTS_SCOPE),
-    queue=queue,
-    requests=PortalRequestsTable(client, config.portal_requests_table),
-)
-access_requests = AccessRequestIntake(
-    options=options, gate=RequestGate(limits, public_limits, scope=ACCESS_REQUESTS_SCOPE), queue=queue
-)
+public = build_public_requests(config)
 
 app = create_resolver("public")
 
@@ -70,7 +42,7 @@ def get_login_config() -> Response[LoginConfig]:
     return Response(
         status_code=200,
         content_type=content_types.APPLICATION_JSON,
-        body=login_page.config(),
+        body=public.login_page.config(),
         headers={"Cache-Control": f"public, max-age={config.options_max_age_seconds}"},
     )
 
@@ -78,7 +50,7 @@ def get_login_config() -> Response[LoginConfig]:
 @app.post("/portal/self-registrations", status_code=202, tags=["login page"])
 def request_login(body: Annotated[SelfRegistrationCreate, Body()]) -> RequestReceived:
     """Request Login: 202 with the same body whether or not the invoice matched."""
-    self_registrations.submit(body, source_ip=_source_ip())
+    public.self_registrations.submit(body, source_ip=_source_ip())
     metrics.add_metric(name="SelfRegistrationsQueued", unit=MetricUnit.Count, value=1)
     return SELF_REGISTRATION_RECEIVED
 
@@ -86,7 +58,7 @@ def request_login(body: Annotated[SelfRegistrationCreate, Body()]) -> RequestRec
 @app.post("/portal/access-requests", status_code=202, tags=["login page"])
 def request_access_by_address(body: Annotated[AccessRequestCreate, Body()]) -> RequestReceived:
     """Request access by service address: 202 with the same body whether or not a site matched."""
-    access_requests.submit(body, source_ip=_source_ip())
+    public.access_requests.submit(body, source_ip=_source_ip())
     metrics.add_metric(name="AccessRequestsQueued", unit=MetricUnit.Count, value=1)
     return ACCESS_REQUEST_RECEIVED
 

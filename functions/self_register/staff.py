@@ -11,18 +11,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from portal_access.api.resolver import Cursor, Limit, create_resolver, http_handler
 from portal_access.config import PortalRequestsAdminConfig
-from portal_access.dal.dynamodb import create_client
-from portal_access.dal.portal_requests_table import PortalRequestsTable
-from portal_access.domain.access_requests import PendingAccessRequests
-from portal_access.domain.self_registration import SelfRegistrationAttempts
 from portal_access.models.common import Page
 from portal_access.models.self_service import AccessRequest, SelfRegistrationAttempt
+from portal_access.wiring.self_register import build_portal_requests_admin
 
-config = PortalRequestsAdminConfig.from_env()
-client = create_client()
-requests = PortalRequestsTable(client, config.portal_requests_table)
-pending_access_requests = PendingAccessRequests(requests)
-attempts = SelfRegistrationAttempts(requests)
+lists = build_portal_requests_admin(PortalRequestsAdminConfig.from_env())
 
 app = create_resolver("staff")
 
@@ -30,7 +23,7 @@ app = create_resolver("staff")
 @app.get("/admin/access-requests", tags=["login page"])
 def list_access_requests(cursor: Cursor = None, limit: Limit = 50) -> Page[AccessRequest]:
     """Pending requests made by address, newest first, each with the matched site."""
-    items, next_cursor = pending_access_requests.list(cursor=cursor, limit=limit)
+    items, next_cursor = lists.pending_access_requests.list(cursor=cursor, limit=limit)
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -42,7 +35,7 @@ def list_self_registrations(
 ) -> Page[SelfRegistrationAttempt]:
     """One UTC day's Request Login attempts, newest first, with outcome and source IP."""
     day = day or datetime.now(UTC).date()
-    items, next_cursor = attempts.list(day.isoformat(), cursor=cursor, limit=limit)
+    items, next_cursor = lists.attempts.list(day.isoformat(), cursor=cursor, limit=limit)
     return Page(items=items, next_cursor=next_cursor)
 
 

@@ -29,54 +29,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
 from portal_access.config import SelfRegistrationWorkerConfig
-from portal_access.dal.accounts_table import AccountsTable
-from portal_access.dal.activity_table import ActivityTable
-from portal_access.dal.contacts_table import ContactsTable
-from portal_access.dal.dynamodb import create_client
-from portal_access.dal.portal_requests_table import PortalRequestsTable
-from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
-from portal_access.dal.settings_table import SettingsTable
-from portal_access.domain.access_requests import AccessRequestsService, EmailDefaults
-from portal_access.domain.email_templates import EmailTemplates
-from portal_access.domain.invitations import build_invitations_service
-from portal_access.domain.public_limits import ProofFailures
-from portal_access.domain.self_registration import SelfRegistrationService
-from portal_access.email.sender import SesEmailSender, create_ses_client
 from portal_access.models.self_service import AccessRequestMessage, QueueMessage, SelfRegistrationMessage
 from portal_access.observability import logger, metrics
+from portal_access.wiring.self_register_worker import build_worker
 
 # Longer than the queue keeps a message (one day): no redelivery outlives the record of it.
 IDEMPOTENCY_SECONDS = 25 * 60 * 60
 
 config = SelfRegistrationWorkerConfig.from_env()
-client = create_client()
-sender = SesEmailSender(create_ses_client, config.ses_configuration_set)
-accounts = AccountsTable(client, config.accounts_table)
-settings_table = SettingsTable(client, config.settings_table)
-requests = PortalRequestsTable(client, config.portal_requests_table)
-templates = EmailTemplates(settings_table)
-
-invitations = build_invitations_service(client, config, sender=sender)
-proof_failures = ProofFailures(
-    RateLimitsTable(client, config.rate_limits_table),
-    RateLimit(limit=config.proof_failure_limit, window_seconds=config.rate_window_seconds),
-)
-self_registrations = SelfRegistrationService(
-    accounts=accounts,
-    contacts=ContactsTable(client, config.contacts_table),
-    activity_log=ActivityTable(client, config.activity_table),
-    invitations=invitations,
-    proof_failures=proof_failures,
-    requests=requests,
-)
-access_requests = AccessRequestsService(
-    accounts=accounts,
-    requests=requests,
-    options=invitations.reads.options,
-    templates=templates,
-    sender=sender,
-    defaults=EmailDefaults(from_address=config.ses_from_address, portal_url=str(config.portal_url)),
-)
+worker = build_worker(config)
 
 
 messages: TypeAdapter[SelfRegistrationMessage | AccessRequestMessage] = TypeAdapter(QueueMessage)
@@ -84,7 +45,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 idempotency = IdempotencyConfig(
     event_key_jmespath="request_id", raise_on_no_idempotency_key=True, expires_after_seconds=IDEMPOTENCY_SECONDS
 )
-persistence = DynamoDBPersistenceLayer(table_name=config.idempotency_table, boto3_client=client)
+persistence = DynamoDBPersistenceLayer(table_name=config.idempotency_table, boto3_client=worker.client)
 
 
 @idempotent_function(
@@ -93,9 +54,9 @@ persistence = DynamoDBPersistenceLayer(table_name=config.idempotency_table, boto
 def handle_once(message: SelfRegistrationMessage | AccessRequestMessage) -> dict[str, str]:
     outcome: str
     if isinstance(message, SelfRegistrationMessage):
-        outcome = self_registrations.process(message).outcome
+        outcome = worker.self_registrations.process(message).outcome
     else:
-        outcome = access_requests.process(message)
+        outcome = worker.access_requests.process(message)
     return {"request_id": message.request_id, "kind": message.kind, "outcome": outcome}
 
 
@@ -118,8 +79,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     idempotency.register_lambda_context(context)
     registering = registrations(event)
     with (
-        invitations.reads.batch(emails=[m.email for m in registering]),
-        proof_failures.batch([(m.invoice_number, m.source_ip) for m in registering]),
+        worker.reads.batch(emails=[m.email for m in registering]),
+        worker.proof_failures.batch([(m.invoice_number, m.source_ip) for m in registering]),
     ):
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context

@@ -16,17 +16,12 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from portal_access.dal.invitations_table import InvitationRecord
+from portal_access.dal.invitation_records import InvitationRecord
+from portal_access.domain.clock import human_time
 from portal_access.domain.email_templates import BUILT_IN_TEMPLATES
 from portal_access.domain.errors import InvalidInput
-from portal_access.domain.invitations import (
-    hash_secret,
-    human_time,
-    invite_link,
-    new_token,
-    parse_token,
-    status_at,
-)
+from portal_access.domain.invitation_views import status_at
+from portal_access.domain.tokens import hash_secret, invite_link, new_token, parse_token
 from portal_access.email.render import SAMPLE_CONTEXT, render_email
 from portal_access.email.sender import EmailMessage, EmailSendFailed, SesEmailSender, create_ses_client
 from portal_access.models.settings import EmailTemplate
@@ -134,7 +129,7 @@ class TestRendering:
     def test_jinja2_is_imported_only_when_an_email_is_rendered(self):
         code = (
             "import sys\n"
-            "import portal_access.domain.invitations, portal_access.domain.email_templates\n"
+            "import portal_access.wiring.invite, portal_access.domain.email_templates\n"
             "assert 'jinja2' not in sys.modules, 'jinja2 loaded at import'\n"
         )
         env = {**os.environ, "PYTHONPATH": str(ROOT / "layers" / "common")}

@@ -62,7 +62,7 @@ class TestInvites:
         def fail(*_: object, **__: object) -> None:
             raise throttled
 
-        reads = auto_invite.module.invitations.reads
+        reads = auto_invite.module.graph.reads
         monkeypatch.setattr(reads._contacts, "get_many", fail)
 
         assert deliver([c["contact_id"] for c in contacts]) == {"batchItemFailures": []}

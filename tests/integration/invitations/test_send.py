@@ -8,7 +8,7 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from portal_access.domain.invitations import hash_secret
+from portal_access.domain.tokens import hash_secret
 from tests.conftest import call
 from tests.support.events import load_event
 

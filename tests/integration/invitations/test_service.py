@@ -3,6 +3,7 @@ reuses (self-registration sends through it), SES failures, and the write races i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,9 +12,13 @@ import pytest
 
 from portal_access.config import InviteAdminConfig
 from portal_access.dal.invitations_table import InvitationsTable
-from portal_access.domain.invitations import InvitationsService, build_invitations_service, iso
+from portal_access.dal.invitations_table_pointers import InvitationPointers
+from portal_access.domain.clock import iso, system_clock
+from portal_access.domain.invitation_views import InvitationListing
+from portal_access.domain.sending import InvitationSending
 from portal_access.email.sender import EmailMessage, EmailSendFailed
 from portal_access.models.contacts import Contact
+from portal_access.wiring.sending import build_sending
 
 
 class FakeSender:
@@ -28,9 +33,15 @@ class FakeSender:
         return f"fake-{len(self.sent)}"
 
 
+@dataclass(frozen=True)
+class Service:
+    sending: InvitationSending
+    listing: InvitationListing
+
+
 @pytest.fixture
 def build(stack, monkeypatch):
-    def make(sender: FakeSender, **env: str) -> InvitationsService:
+    def make(sender: FakeSender, **env: str) -> Service:
         variables = {
             "ACCOUNTS_TABLE_NAME": stack.table("AccountsTable"),
             "SETTINGS_TABLE_NAME": stack.table("SettingsTable"),
@@ -43,7 +54,12 @@ def build(stack, monkeypatch):
         }
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
-        return build_invitations_service(boto3.client("dynamodb"), InviteAdminConfig.from_env(), sender=sender)
+        graph = build_sending(
+            InviteAdminConfig.from_env(), client=boto3.client("dynamodb"), clock=system_clock, sender=sender
+        )
+        tables = graph.tables
+        listing = InvitationListing(invitations=tables.invitations, contacts=tables.contacts, clock=system_clock)
+        return Service(sending=graph.sending, listing=listing)
 
     return make
 
@@ -61,7 +77,7 @@ def test_self_registration_sends_through_the_same_service(build, contact, staff)
     sender = FakeSender()
     service = build(sender)
 
-    record = service.send(contact, trigger="self_registration", actor="self-registration:203.0.113.10")
+    record = service.sending.send(contact, trigger="self_registration", actor="self-registration:203.0.113.10")
 
     (message,) = sender.sent
     assert message.to == "somers378@gmail.com"
@@ -80,23 +96,23 @@ def test_self_registration_sends_through_the_same_service(build, contact, staff)
 def test_login_reminder_for_an_email_that_already_has_a_login(build, contact, staff):
     sender = FakeSender()
 
-    assert build(sender).send_login_reminder(contact, actor="self-registration:203.0.113.10") is True
+    assert build(sender).sending.send_login_reminder(contact, actor="self-registration:203.0.113.10") is True
 
     (message,) = sender.sent
     assert message.subject == "You already have a customer portal login"
     assert "https://portal.example.com" in message.text
     assert "#token=" not in message.html
     assert _history(staff, contact.contact_id)[0]["action"] == "login_reminder_sent"
-    assert build(FakeSender(EmailSendFailed("Throttling"))).send_login_reminder(contact, actor="x") is False
+    assert build(FakeSender(EmailSendFailed("Throttling"))).sending.send_login_reminder(contact, actor="x") is False
 
 
 def test_ses_failure_keeps_the_invitation_as_failed_with_the_reason(build, contact, staff):
     service = build(FakeSender(EmailSendFailed("TooManyRequestsException: Maximum sending rate exceeded")))
 
-    record = service.send(contact, trigger="manual", actor="staff:aliena.somers")
+    record = service.sending.send(contact, trigger="manual", actor="staff:aliena.somers")
 
     assert record.status == "failed"
-    (listed,), _ = service.list(contact.contact_id, cursor=None, limit=10)
+    (listed,), _ = service.listing.list(contact.contact_id, cursor=None, limit=10)
     assert listed.status == "failed"
     assert listed.failure_reason == "TooManyRequestsException: Maximum sending rate exceeded"
     assert [e["action"] for e in _history(staff, contact.contact_id)][:2] == ["invite_failed", "invite_sent"]
@@ -105,21 +121,21 @@ def test_ses_failure_keeps_the_invitation_as_failed_with_the_reason(build, conta
 def test_an_unexpected_sender_error_is_recorded_then_raised(build, contact):
     service = build(FakeSender(ConnectionResetError("peer reset")))
     with pytest.raises(ConnectionResetError):
-        service.send(contact, trigger="auto", actor="system:auto-invite")
-    (listed,), _ = service.list(contact.contact_id, cursor=None, limit=10)
+        service.sending.send(contact, trigger="auto", actor="system:auto-invite")
+    (listed,), _ = service.listing.list(contact.contact_id, cursor=None, limit=10)
     assert listed.status == "failed"
 
 
 def test_ttl_comes_from_the_settings(build, contact):
-    record = build(FakeSender(), INVITATION_TTL_DAYS="3").send(contact, trigger="manual", actor="staff:x")
+    record = build(FakeSender(), INVITATION_TTL_DAYS="3").sending.send(contact, trigger="manual", actor="staff:x")
     created = datetime.fromisoformat(record.created_at)
     assert datetime.fromisoformat(record.expires_at) - created == timedelta(days=3)
 
 
 def test_a_send_racing_another_reads_the_pointer_again(build, contact, monkeypatch):
     service = build(FakeSender())
-    first = service.send(contact, trigger="manual", actor="staff:x")
-    real = InvitationsTable.latest_invitation_id
+    first = service.sending.send(contact, trigger="manual", actor="staff:x")
+    real = InvitationPointers.latest_invitation_id
     calls: list[str | None] = []
 
     def stale_once(self, contact_id):
@@ -128,11 +144,11 @@ def test_a_send_racing_another_reads_the_pointer_again(build, contact, monkeypat
         calls.append(value)
         return value
 
-    monkeypatch.setattr(InvitationsTable, "latest_invitation_id", stale_once)
-    second = service.send(contact, trigger="manual", actor="staff:x")
+    monkeypatch.setattr(InvitationPointers, "latest_invitation_id", stale_once)
+    second = service.sending.send(contact, trigger="manual", actor="staff:x")
 
     assert calls == [None, first.invitation_id]
-    listed, _ = service.list(contact.contact_id, cursor=None, limit=10)
+    listed, _ = service.listing.list(contact.contact_id, cursor=None, limit=10)
     assert [(i.invitation_id, i.status) for i in listed] == [
         (second.invitation_id, "sent"),
         (first.invitation_id, "revoked"),
@@ -141,7 +157,7 @@ def test_a_send_racing_another_reads_the_pointer_again(build, contact, monkeypat
 
 def test_a_claim_is_single_use_and_a_lapsed_lease_frees_it(build, contact, stack):
     service = build(FakeSender())
-    record = service.send(contact, trigger="manual", actor="staff:x")
+    record = service.sending.send(contact, trigger="manual", actor="staff:x")
     table = InvitationsTable(boto3.client("dynamodb"), stack.table("InvitationsTable"))
     now = datetime.now().astimezone()
     soon = iso(now + timedelta(seconds=60))

@@ -145,7 +145,7 @@ class TestIdentityProviderFailure:
         def refuse(login_id: str) -> bool:
             raise LoginSwitchFailed("could not disable portal login: TooManyRequestsException")
 
-        monkeypatch.setattr(contacts_function.module.portal_logins, "suspend", refuse)
+        monkeypatch.setattr(contacts_function.module.api.portal_logins, "suspend", refuse)
 
         _set_portal_access(world, contact["contact_id"], enabled=False)
 

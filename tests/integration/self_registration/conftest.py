@@ -88,7 +88,7 @@ def other_account(staff: StaffApi, demo_account: dict[str, Any]) -> Callable[...
 @pytest.fixture
 def public(load_function: Callable[[str], Function]) -> Function:
     """The public function. It caches the system options from its first request on: save them
-    before (or clear `public.module.options` after changing them)."""
+    before (or clear `public.module.public.options` after changing them)."""
     return load_function("SelfRegisterFunction")
 
 

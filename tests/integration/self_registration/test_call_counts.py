@@ -18,13 +18,13 @@ def counted(*, post, public, worker, set_options, invoice, count_calls):
     """The options saved and cached (one page view), then counters on both functions' clients."""
     set_options()
     post("login_config_request.json")
-    return count_calls(public.module.client), count_calls(worker.module.client)
+    return count_calls(public.module.public.client), count_calls(worker.module.worker.client)
 
 
 class TestPublicRoutes:
     def test_login_config_reads_the_options_once_per_cache_age(self, post, public, set_options, count_calls):
         set_options()
-        calls = count_calls(public.module.client)
+        calls = count_calls(public.module.public.client)
 
         for _ in range(3):
             post("login_config_request.json")
@@ -143,7 +143,7 @@ class TestWorker:
 
 @pytest.mark.parametrize("path", ["/admin/access-requests", "/admin/self-registrations"])
 def test_staff_lists_are_one_query(path, staff_lists, staff_lists_function, count_calls):
-    calls = count_calls(staff_lists_function.module.client)
+    calls = count_calls(staff_lists_function.module.lists.client)
 
     assert staff_lists(path).status == 200
 

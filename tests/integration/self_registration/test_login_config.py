@@ -69,7 +69,7 @@ class TestLoginConfig:
 
     def test_views_within_the_cache_age_cost_no_dynamodb_read(self, post, public, set_options, count_calls):
         set_options()
-        calls = count_calls(public.module.client)
+        calls = count_calls(public.module.public.client)
 
         first = _get(post)
         set_options(enable_request_login_button=False)  # staff switch it off meanwhile
@@ -77,7 +77,7 @@ class TestLoginConfig:
 
         assert calls.counts == {"GetItem": 1}
         assert all(r.body == first.body for r in later)  # still the cached options...
-        public.module.options.clear()  # ...until the cache age passes
+        public.module.public.options.clear()  # ...until the cache age passes
         assert _get(post).body["request_login_enabled"] is False
 
     def test_no_authorizer_is_needed(self, public):

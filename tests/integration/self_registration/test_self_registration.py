@@ -298,7 +298,7 @@ class TestSwitchesAndLimits:
 
     def test_the_route_costs_two_counter_updates_and_one_message(self, post, public, login_page, count_calls):
         post("login_config_request.json")  # the options are cached from here on
-        calls = count_calls(public.module.client)
+        calls = count_calls(public.module.public.client)
 
         post(EVENT, REQUEST)
 
@@ -376,7 +376,7 @@ class TestWorkerBatches:
         self, *, post, drain, worker, staff, outbox, monkeypatch
     ):
         # Given the by_email index lags behind (it is eventually consistent)
-        contacts_table = worker.module.self_registrations._contacts
+        contacts_table = worker.module.worker.self_registrations._contacts
         monkeypatch.setattr(contacts_table, "find_by_email", lambda *args, **kwargs: [])
 
         post(EVENT, REQUEST)

@@ -172,5 +172,16 @@ def is_condition_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
+def update_if(client: DynamoDBClient, request: Mapping[str, Any]) -> bool:
+    """One conditional UpdateItem; False (nothing changed) when its condition failed."""
+    try:
+        client.update_item(**request)
+    except ClientError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True
+
+
 def chunks[T](values: Sequence[T], size: int) -> list[Sequence[T]]:
     return [values[i : i + size] for i in range(0, len(values), size)]

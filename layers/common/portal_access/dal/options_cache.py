@@ -25,8 +25,7 @@ class SystemOptionsProvider(BaseProvider):
         self._table = table
 
     def _get(self, name: str, **sdk_options: Any) -> dict[str, Any]:
-        options = self._table.get_system_options() or SystemOptions()
-        return options.model_dump(mode="json")
+        return self._table.system_options().model_dump(mode="json")
 
     def _get_multiple(self, path: str, **sdk_options: Any) -> dict[str, str]:
         raise NotImplementedError("the system options are one parameter")

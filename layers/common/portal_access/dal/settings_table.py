@@ -75,13 +75,14 @@ class SettingsTable:
 
     # System options
 
-    def get_system_options(self) -> SystemOptions | None:
+    def system_options(self) -> SystemOptions:
+        """The stored options, or the defaults (every customer-facing switch off) before any save."""
         response = self._client.get_item(
             TableName=self.table_name,
             Key=serialize({"pk": keys.SYSTEM_OPTIONS_PK, "sk": keys.CUSTOMER_PORTAL_SK}),
         )
         item = response.get("Item")
-        return SystemOptions.model_validate(_strip_keys(deserialize(item))) if item else None
+        return SystemOptions.model_validate(_strip_keys(deserialize(item))) if item else SystemOptions()
 
     def put_system_options(self, options: SystemOptions) -> None:
         item = {"pk": keys.SYSTEM_OPTIONS_PK, "sk": keys.CUSTOMER_PORTAL_SK, **options.model_dump(mode="json")}

@@ -9,15 +9,13 @@ matches it against the sites' normalised addresses (AccountsTable GSI `by_addres
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from portal_access.domain.clock import iso
 from portal_access.domain.errors import InvalidInput, NotFound
 from portal_access.domain.ids import new_sortable_id
-from portal_access.email.render import render_email
-from portal_access.email.sender import EmailMessage, EmailSendFailed
-from portal_access.models.common import normalized_email, utc_now
+from portal_access.email.sender import EmailSendFailed
+from portal_access.models.common import normalized_email
 from portal_access.models.self_service import (
     AccessRequest,
     AccessRequestCreate,
@@ -30,16 +28,16 @@ if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
     from portal_access.dal.portal_requests_table import PortalRequestsTable
     from portal_access.dal.request_queue import RequestQueue
+    from portal_access.domain.clock import Clock
     from portal_access.domain.email_templates import EmailTemplates
+    from portal_access.domain.mail import TemplateMail
     from portal_access.domain.public_limits import RequestGate
-    from portal_access.email.sender import EmailSender
+    from portal_access.domain.system_options import OptionsSource
     from portal_access.models.accounts import Address
-    from portal_access.models.settings import SystemOptions
 
 REQUESTS_SCOPE = "access_request"
 MAX_MATCHED_SITES = 10  # one Query page of the address index
 
-OptionsSource = Callable[[], "SystemOptions"]
 AccessRequestOutcome = Literal["pending", "no_match"]
 
 
@@ -50,10 +48,11 @@ def one_line(address: Address) -> str:
 class AccessRequestIntake:
     """The public route's half: the feature switch and the rate limit, then the queue."""
 
-    def __init__(self, *, options: OptionsSource, gate: RequestGate, queue: RequestQueue) -> None:
+    def __init__(self, *, options: OptionsSource, gate: RequestGate, queue: RequestQueue, clock: Clock) -> None:
         self._options = options
         self._gate = gate
         self._queue = queue
+        self._clock = clock
 
     def submit(self, data: AccessRequestCreate, *, source_ip: str) -> str:
         """404 when requests by address are off, 429 past a limit (public_limits); else the request id."""
@@ -65,7 +64,7 @@ class AccessRequestIntake:
         self._queue.send(
             AccessRequestMessage(
                 request_id=request_id,
-                received_at=utc_now(),
+                received_at=iso(self._clock()),
                 source_ip=source_ip,
                 contact_name=data.contact_name,
                 email=email,
@@ -74,14 +73,6 @@ class AccessRequestIntake:
         )
         logger.info("access request queued", request_id=request_id)
         return request_id
-
-
-@dataclass(frozen=True, slots=True)
-class EmailDefaults:
-    """What the deployment uses when the system options name no from-address or portal URL."""
-
-    from_address: str
-    portal_url: str
 
 
 class AccessRequestsService:
@@ -94,15 +85,13 @@ class AccessRequestsService:
         requests: PortalRequestsTable,
         options: OptionsSource,
         templates: EmailTemplates,
-        sender: EmailSender,
-        defaults: EmailDefaults,
+        mail: TemplateMail,
     ) -> None:
         self._accounts = accounts
         self._requests = requests
         self._options = options
         self._templates = templates
-        self._sender = sender
-        self._defaults = defaults
+        self._mail = mail
 
     def process(self, message: AccessRequestMessage) -> AccessRequestOutcome:
         sites = self._accounts.find_sites_by_address(
@@ -132,7 +121,7 @@ class AccessRequestsService:
     def _email_requester(self, message: AccessRequestMessage) -> bool:
         """The "address found" email; False (logged, the request still pending) when it fails."""
         options = self._options()
-        portal_url = str(options.customer_portal_url or self._defaults.portal_url).rstrip("/")
+        portal_url = self._mail.portal_url(options)
         address = one_line(message.address)
         # Every placeholder a saved template may use (see email.render.SAMPLE_CONTEXT), so any
         # template staff pick renders. Nobody is invited yet and the account is not named to
@@ -150,16 +139,7 @@ class AccessRequestsService:
         }
         template_name = options.account_request_address_found_template
         try:
-            rendered = render_email(self._templates.get(template_name), context)
-            self._sender.send(
-                EmailMessage(
-                    sender=str(options.account_invite_from_email or self._defaults.from_address),
-                    to=message.email,
-                    subject=rendered.subject,
-                    html=rendered.html,
-                    text=rendered.text,
-                )
-            )
+            self._mail.send(self._templates.get(template_name), context, options, to=message.email)
         except (EmailSendFailed, InvalidInput, NotFound) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
             logger.warning("access request email not sent", request_id=message.request_id, reason=reason)
@@ -170,7 +150,7 @@ class AccessRequestsService:
 class PendingAccessRequests:
     """What staff see: requests that matched a site, newest first."""
 
-    def __init__(self, requests: PortalRequestsTable) -> None:
+    def __init__(self, *, requests: PortalRequestsTable) -> None:
         self._requests = requests
 
     def list(self, *, cursor: str | None, limit: int) -> tuple[list[AccessRequest], str | None]:

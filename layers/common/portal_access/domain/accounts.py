@@ -4,41 +4,49 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portal_access.dal.accounts_table import AccountsTable, InvoiceRecord
-from portal_access.dal.dynamodb import transact_write
-from portal_access.dal.settings_table import SettingsTable
+from portal_access.dal.accounts_table import InvoiceRecord
+from portal_access.domain.clock import iso
 from portal_access.domain.codes import hash_code
-from portal_access.domain.contacts import ContactsService, new_contact
+from portal_access.domain.contacts import new_contact
 from portal_access.domain.errors import InvalidInput, NotFound
 from portal_access.models.accounts import Account, AccountCreate, InvoiceCreate, Site, SiteCreate
-from portal_access.models.common import utc_now
 from portal_access.models.contacts import Contact
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    from portal_access.dal.accounts_table import AccountsTable
+    from portal_access.dal.settings_table import SettingsTable
+    from portal_access.dal.unit_of_work import UnitOfWork
+    from portal_access.domain.clock import Clock
+    from portal_access.domain.contacts import ContactRecords
 
 
 class AccountsService:
     def __init__(
         self,
-        client: DynamoDBClient,
+        *,
+        unit_of_work: UnitOfWork,
         accounts: AccountsTable,
         settings: SettingsTable,
-        contacts: ContactsService,
+        contacts: ContactRecords,
+        clock: Clock,
     ) -> None:
-        self._client = client
+        self._unit_of_work = unit_of_work
         self._accounts = accounts
         self._settings = settings
         self._contacts = contacts
+        self._clock = clock
 
     def create(self, data: AccountCreate, *, actor: str) -> tuple[Account, list[Contact]]:
         """The account and its contacts in one transaction: all of them exist, or none."""
-        account = Account(**data.model_dump(exclude={"contacts"}), created_at=utc_now())
-        contacts = [new_contact(account.account_id, c, level="account", site_id=None) for c in data.contacts]
+        account = Account(**data.model_dump(exclude={"contacts"}), created_at=iso(self._clock()))
+        contacts = [
+            new_contact(account.account_id, c, level="account", site_id=None, now=account.created_at)
+            for c in data.contacts
+        ]
         ops = [self._settings.class_exists_op(account.class_id), self._accounts.put_account_op(account)]
         for contact in contacts:
             ops.extend(self._contacts.creation_ops(contact, actor, source="account_created"))
-        transact_write(self._client, ops)
+        self._unit_of_work.commit(ops)
         return account, contacts
 
     def get(self, account_id: str) -> Account:
@@ -48,8 +56,8 @@ class AccountsService:
         return account
 
     def add_site(self, account_id: str, data: SiteCreate) -> Site:
-        site = Site(**data.model_dump(), account_id=account_id, created_at=utc_now())
-        transact_write(self._client, [self._accounts.account_exists_op(account_id), self._accounts.put_site_op(site)])
+        site = Site(**data.model_dump(), account_id=account_id, created_at=iso(self._clock()))
+        self._unit_of_work.commit([self._accounts.account_exists_op(account_id), self._accounts.put_site_op(site)])
         return site
 
     def list_sites(
@@ -62,11 +70,10 @@ class AccountsService:
         invoice = InvoiceRecord(
             **data.model_dump(exclude={"quick_pay_code"}),
             quick_pay_code_hash=hash_code(data.quick_pay_code),
-            created_at=utc_now(),
+            created_at=iso(self._clock()),
         )
         unknown_account = InvalidInput(f"account {data.account_id} does not exist", field="account_id")
-        transact_write(
-            self._client,
+        self._unit_of_work.commit(
             [
                 self._accounts.account_exists_op(data.account_id, missing=unknown_account),
                 self._accounts.put_invoice_op(invoice),

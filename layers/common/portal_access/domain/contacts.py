@@ -7,15 +7,11 @@ from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from portal_access.dal.accounts_table import AccountsTable
-from portal_access.dal.activity_table import ActivityTable
-from portal_access.dal.contacts_table import ContactsTable
-from portal_access.dal.dynamodb import TransactOp, transact_write
 from portal_access.domain.activity import activity
+from portal_access.domain.clock import iso
 from portal_access.domain.errors import InvalidInput, NotFound, PreconditionRequired, VersionMismatch
 from portal_access.domain.ids import new_id
 from portal_access.domain.login_switch import LoginSwitch, LoginSwitchFailed
-from portal_access.models.common import utc_now
 from portal_access.models.contacts import (
     ActivityEntry,
     Contact,
@@ -26,12 +22,15 @@ from portal_access.models.contacts import (
 from portal_access.observability import logger, metrics
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    from portal_access.dal.accounts_table import AccountsTable
+    from portal_access.dal.activity_table import ActivityTable
+    from portal_access.dal.contacts_table import ContactsTable
+    from portal_access.dal.unit_of_work import TransactOp, UnitOfWork
+    from portal_access.domain.clock import Clock
 
 
-def new_contact(account_id: str, details: ContactDetails, *, level: str, site_id: str | None) -> Contact:
-    """A contact as first saved: account level sees all sites, site level its own site."""
-    now = utc_now()
+def new_contact(account_id: str, details: ContactDetails, *, level: str, site_id: str | None, now: str) -> Contact:
+    """A contact as first saved at `now`: account level sees all sites, site level its own site."""
     access = PortalAccess(all_sites=True) if level == "account" else PortalAccess(all_sites=False, site_ids=[site_id])
     return Contact(
         **details.model_dump(include=set(ContactDetails.model_fields)),
@@ -47,45 +46,80 @@ def new_contact(account_id: str, details: ContactDetails, *, level: str, site_id
     )
 
 
-class ContactsService:
+class ContactRecords:
+    """Reading and saving contacts, each change with its history entry in the same transaction."""
+
     def __init__(
-        self,
-        client: DynamoDBClient,
-        contacts: ContactsTable,
-        accounts: AccountsTable,
-        activity_log: ActivityTable,
-        *,
-        logins: LoginSwitch | None = None,
+        self, *, unit_of_work: UnitOfWork, contacts: ContactsTable, activity_log: ActivityTable, clock: Clock
     ) -> None:
-        """`logins` switches a linked portal login off when its last enabled contact is disabled
-        or unlinked, and on again when one is re-enabled (functions that never do either leave
-        it out)."""
-        self._client = client
+        self._unit_of_work = unit_of_work
         self._contacts = contacts
-        self._accounts = accounts
         self._activity = activity_log
-        self._logins = logins
+        self._clock = clock
 
-    def creation_ops(self, contact: Contact, actor: str, *, source: str = "staff") -> list[TransactOp]:
-        """The writes that create a contact: the item and its first history entry."""
-        created = activity(contact.contact_id, actor, "created", level=contact.level, source=source)
-        return [self._contacts.put_new_op(contact), self._activity.put_op(created)]
-
-    def create(
-        self, account_id: str, details: ContactDetails, *, level: str, site_id: str | None, actor: str
-    ) -> Contact:
-        contact = new_contact(account_id, details, level=level, site_id=site_id)
-        guards = [self._accounts.account_exists_op(account_id)]
-        if site_id:
-            guards.append(self._accounts.site_exists_op(account_id, site_id))
-        transact_write(self._client, [*guards, *self.creation_ops(contact, actor)])
-        return contact
+    def find(self, contact_id: str) -> Contact | None:
+        return self._contacts.get(contact_id)
 
     def get(self, contact_id: str) -> Contact:
         contact = self._contacts.get(contact_id)
         if contact is None:
             raise NotFound(f"contact {contact_id} not found")
         return contact
+
+    def creation_ops(self, contact: Contact, actor: str, *, source: str = "staff") -> list[TransactOp]:
+        """The writes that create a contact: the item and its first history entry."""
+        created = activity(
+            contact.contact_id, actor, "created", at=iso(self._clock()), level=contact.level, source=source
+        )
+        return [self._contacts.put_new_op(contact), self._activity.put_op(created)]
+
+    def save(
+        self, contact: Contact, *, expected_version: int, entry: ActivityEntry, also: Sequence[TransactOp] = ()
+    ) -> None:
+        """Replace the contact (optimistic lock) and record why, in one transaction; `also` adds
+        writes of other tables that must land with it (an invitation turning `accepted`)."""
+        self._unit_of_work.commit(
+            [self._contacts.replace_op(contact, expected_version=expected_version), self._activity.put_op(entry), *also]
+        )
+
+
+class ContactsService:
+    """Staff's contacts: create at account or site level, edit, portal access, unlink, history.
+
+    `logins` switches a linked portal login off when its last enabled contact is disabled or
+    unlinked, and on again when one is re-enabled."""
+
+    def __init__(
+        self,
+        *,
+        records: ContactRecords,
+        unit_of_work: UnitOfWork,
+        contacts: ContactsTable,
+        accounts: AccountsTable,
+        activity_log: ActivityTable,
+        logins: LoginSwitch,
+        clock: Clock,
+    ) -> None:
+        self.records = records
+        self._unit_of_work = unit_of_work
+        self._contacts = contacts
+        self._accounts = accounts
+        self._activity = activity_log
+        self._logins = logins
+        self._clock = clock
+
+    def create(
+        self, account_id: str, details: ContactDetails, *, level: str, site_id: str | None, actor: str
+    ) -> Contact:
+        contact = new_contact(account_id, details, level=level, site_id=site_id, now=iso(self._clock()))
+        guards = [self._accounts.account_exists_op(account_id)]
+        if site_id:
+            guards.append(self._accounts.site_exists_op(account_id, site_id))
+        self._unit_of_work.commit([*guards, *self.records.creation_ops(contact, actor)])
+        return contact
+
+    def get(self, contact_id: str) -> Contact:
+        return self.records.get(contact_id)
 
     def grid(self, account_id: str, *, cursor: str | None, limit: int) -> tuple[list[Contact], str | None]:
         if self._accounts.get_account(account_id) is None:
@@ -101,11 +135,13 @@ class ContactsService:
         changes = {k: v for k, v in patch.changes().items() if getattr(current, k) != v}
         if not changes:
             return current
-        updated = current.model_copy(update={**changes, "version": current.version + 1, "updated_at": utc_now()})
-        self.save(
+        updated = current.model_copy(
+            update={**changes, "version": current.version + 1, "updated_at": iso(self._clock())}
+        )
+        self.records.save(
             updated,
             expected_version=current.version,
-            entry=activity(contact_id, actor, "edited", fields=sorted(changes)),
+            entry=activity(contact_id, actor, "edited", at=updated.updated_at, fields=sorted(changes)),
         )
         if "enable_portal_access" in changes:
             if updated.enable_portal_access:
@@ -114,25 +150,11 @@ class ContactsService:
                 self._suspend_login_if_last(updated, actor)
         return updated
 
-    def save(
-        self, contact: Contact, *, expected_version: int, entry: ActivityEntry, also: Sequence[TransactOp] = ()
-    ) -> None:
-        """Replace the contact (optimistic lock) and record why, in one transaction; `also` adds
-        writes of other tables that must land with it (an invitation turning `accepted`)."""
-        transact_write(
-            self._client,
-            [
-                self._contacts.replace_op(contact, expected_version=expected_version),
-                self._activity.put_op(entry),
-                *also,
-            ],
-        )
-
     def unlink(self, contact_id: str, *, actor: str) -> Contact:
         """Unlink from account: the contact and every grant it carried go at once."""
         contact = self.get(contact_id)
-        entry = activity(contact_id, actor, "unlinked", account_id=contact.account_id)
-        transact_write(self._client, [self._contacts.delete_op(contact_id), self._activity.put_op(entry)])
+        entry = activity(contact_id, actor, "unlinked", at=iso(self._clock()), account_id=contact.account_id)
+        self._unit_of_work.commit([self._contacts.delete_op(contact_id), self._activity.put_op(entry)])
         if contact.enable_portal_access:  # a disabled one was already accounted for when disabled
             self._suspend_login_if_last(contact, actor)
         return contact
@@ -147,13 +169,13 @@ class ContactsService:
                     f"site_ids are not sites of account {contact.account_id}: {', '.join(foreign)}", field="site_ids"
                 )
         updated = contact.model_copy(
-            update={"portal_access": access, "version": contact.version + 1, "updated_at": utc_now()}
+            update={"portal_access": access, "version": contact.version + 1, "updated_at": iso(self._clock())}
         )
         entry = activity(
-            contact_id, actor, "access_changed",
+            contact_id, actor, "access_changed", at=updated.updated_at,
             all_sites=access.all_sites, site_ids=list(access.site_ids), account_id=contact.account_id,
         )  # fmt: skip
-        self.save(updated, expected_version=contact.version, entry=entry)
+        self.records.save(updated, expected_version=contact.version, entry=entry)
         return updated
 
     # The linked portal login follows its contacts (docs/architecture.md, "Portal access")
@@ -165,7 +187,7 @@ class ContactsService:
         Runs after the change is committed; access was already gone with it (every portal
         request re-reads the contacts), so a failing identity provider is logged, not raised."""
         login_id = contact.login_id
-        if self._logins is None or login_id is None:
+        if login_id is None:
             return
         linked = self._contacts.get_many(self._contacts.contact_ids_of_login(login_id))
         if any(
@@ -185,6 +207,7 @@ class ContactsService:
                     contact.contact_id,
                     actor,
                     "login_disabled",
+                    at=iso(self._clock()),
                     reason="no contact with portal access left",
                     login_id=login_id,
                     account_id=contact.account_id,
@@ -194,7 +217,7 @@ class ContactsService:
     def _restore_login(self, contact: Contact, actor: str) -> None:
         """A linked contact got portal access back: its login may sign in again."""
         login_id = contact.login_id
-        if self._logins is None or login_id is None:
+        if login_id is None:
             return
         try:
             restored = self._logins.restore(login_id)
@@ -205,7 +228,14 @@ class ContactsService:
         if restored:
             logger.info("portal login enabled", contact_id=contact.contact_id, login_id=login_id)
             self._activity.put(
-                activity(contact.contact_id, actor, "login_enabled", login_id=login_id, account_id=contact.account_id)
+                activity(
+                    contact.contact_id,
+                    actor,
+                    "login_enabled",
+                    at=iso(self._clock()),
+                    login_id=login_id,
+                    account_id=contact.account_id,
+                )
             )
 
     def history(self, contact_id: str, *, cursor: str | None, limit: int) -> tuple[list[ActivityEntry], str | None]:

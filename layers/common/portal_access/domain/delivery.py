@@ -14,17 +14,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from portal_access.dal.dynamodb import TransactOp, transact_write
-from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable, Suppression
+from portal_access.dal.invitation_records import Suppression
 from portal_access.domain.activity import activity
+from portal_access.domain.clock import iso
 from portal_access.domain.errors import Conflict, NothingToRecord
 from portal_access.models.delivery import INVITATION_TAG, KIND_TAG, SesEvent
 from portal_access.observability import logger
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-
     from portal_access.dal.activity_table import ActivityTable
+    from portal_access.dal.invitation_records import InvitationRecord
+    from portal_access.dal.invitations_table import InvitationsTable
+    from portal_access.dal.invitations_table_suppressions import SuppressionList
+    from portal_access.dal.unit_of_work import TransactOp, UnitOfWork
+    from portal_access.domain.clock import Clock
     from portal_access.models.contacts import ActivityEntry
 
 SES_ACTOR = "system:ses"
@@ -49,10 +52,20 @@ def ensure_deliverable(suppression: Suppression | None) -> None:
 
 
 class DeliveryService:
-    def __init__(self, client: DynamoDBClient, *, invitations: InvitationsTable, activity_log: ActivityTable) -> None:
-        self._client = client
+    def __init__(
+        self,
+        *,
+        unit_of_work: UnitOfWork,
+        invitations: InvitationsTable,
+        suppressions: SuppressionList,
+        activity_log: ActivityTable,
+        clock: Clock,
+    ) -> None:
+        self._unit_of_work = unit_of_work
         self._invitations = invitations
+        self._suppressions = suppressions
         self._activity = activity_log
+        self._clock = clock
 
     def record(self, event: SesEvent) -> Outcome:
         invitation_id = event.mail.tag(INVITATION_TAG)
@@ -67,7 +80,7 @@ class DeliveryService:
         if not ops:
             return "ignored"
         try:
-            transact_write(self._client, ops)
+            self._unit_of_work.commit(ops)
         except NothingToRecord:
             logger.info("SES event already recorded", invitation_id=invitation_id, event_type=event.event_type)
             return "already_recorded"
@@ -80,7 +93,7 @@ class DeliveryService:
 
         def entry(action: str, at: str, **details: object) -> TransactOp:
             history: ActivityEntry = activity(
-                record.contact_id, SES_ACTOR, action,  # type: ignore[arg-type]
+                record.contact_id, SES_ACTOR, action, at=iso(self._clock()),  # type: ignore[arg-type]
                 invitation_id=invitation_id, account_id=record.account_id, email=record.email,
                 email_kind=kind, reported_at=at, **details,
             )  # fmt: skip
@@ -132,6 +145,6 @@ class DeliveryService:
         return []
 
     def _suppress(self, record: InvitationRecord, reason: str, at: str) -> TransactOp:
-        return self._invitations.suppress_op(
+        return self._suppressions.put_op(
             Suppression(email=record.email, reason=reason, at=at, reported_invitation_id=record.invitation_id)
         )

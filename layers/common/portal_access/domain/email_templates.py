@@ -5,9 +5,10 @@ from urllib.parse import unquote
 from pydantic import TypeAdapter, ValidationError
 
 from portal_access.dal.settings_table import SettingsTable
+from portal_access.domain.clock import Clock, iso
 from portal_access.domain.errors import InvalidInput, NotFound
 from portal_access.email.render import check_renders
-from portal_access.models.common import TemplateName, utc_now
+from portal_access.models.common import TemplateName
 from portal_access.models.settings import (
     DEFAULT_ACCESS_REQUEST_TEMPLATE,
     DEFAULT_INVITE_TEMPLATE,
@@ -103,8 +104,9 @@ def template_name_from_path(raw: str) -> str:
 
 
 class EmailTemplates:
-    def __init__(self, table: SettingsTable) -> None:
+    def __init__(self, *, table: SettingsTable, clock: Clock) -> None:
         self._table = table
+        self._clock = clock
 
     def list(self) -> list[EmailTemplate]:
         stored = {t.name: t for t in self._table.list_templates()}
@@ -123,7 +125,7 @@ class EmailTemplates:
     def put(self, name: str, body: EmailTemplateBody) -> EmailTemplate:
         if not name or len(name) > 100:
             raise InvalidInput("template name must be 1 to 100 characters", field="name")
-        template = EmailTemplate(name=name, **body.model_dump(), updated_at=utc_now(), built_in=False)
+        template = EmailTemplate(name=name, **body.model_dump(), updated_at=iso(self._clock()), built_in=False)
         check_renders(template)  # 422 naming the part, before a broken template reaches a customer
         self._table.put_template(template)
         return template

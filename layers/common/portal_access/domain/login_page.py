@@ -7,16 +7,17 @@ style, no event-handler attributes, no URL scheme other than http(s), mailto and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import nh3
 
 from portal_access.models.self_service import LoginConfig
 from portal_access.models.settings import SystemOptions
 
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+if TYPE_CHECKING:
+    from portal_access.domain.system_options import OptionsSource
 
-OptionsSource = Callable[[], SystemOptions]
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 def sanitise_html(html: str) -> str:
@@ -39,7 +40,7 @@ def login_config(options: SystemOptions) -> LoginConfig:
 
 
 class LoginPage:
-    def __init__(self, options: OptionsSource) -> None:
+    def __init__(self, *, options: OptionsSource) -> None:
         self._options = options
 
     def config(self) -> LoginConfig:

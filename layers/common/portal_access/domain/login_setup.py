@@ -11,17 +11,17 @@ Cognito's own `UsernameExistsException` is the last line: it means the same thin
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from portal_access.dal.portal_logins import LoginExists
+from portal_access.domain.clock import iso
 from portal_access.domain.errors import Conflict
-from portal_access.models.common import iso_utc
 
 if TYPE_CHECKING:
     from portal_access.dal.email_guard import EmailGuard
     from portal_access.dal.portal_logins import PortalLogin, PortalLogins
+    from portal_access.domain.clock import Clock
 
 # Longer than the accept function's timeout, so a live setup never loses its lease.
 SETUP_LEASE = timedelta(seconds=60)
@@ -45,7 +45,7 @@ class SignInRequired(Conflict):
 
 
 class LoginSetup:
-    def __init__(self, logins: PortalLogins, guard: EmailGuard, *, clock: Callable[[], datetime]) -> None:
+    def __init__(self, *, logins: PortalLogins, guard: EmailGuard, clock: Clock) -> None:
         self._logins = logins
         self._guard = guard
         self._clock = clock
@@ -59,8 +59,8 @@ class LoginSetup:
         if not self._guard.acquire(
             email,
             holder=holder,
-            now=iso_utc(now),
-            until=iso_utc(now + SETUP_LEASE),
+            now=iso(now),
+            until=iso(now + SETUP_LEASE),
             purge_at=int((now + KEEP_GUARD).timestamp()),
         ):
             raise SignInRequired(BEING_SET_UP, field="Authorization")

@@ -41,7 +41,7 @@ class PublicLimits:
 class RequestGate:
     """The public route's limits: per (email, source address), then per source address."""
 
-    def __init__(self, table: RateLimitsTable, limits: PublicLimits, *, scope: str) -> None:
+    def __init__(self, *, table: RateLimitsTable, limits: PublicLimits, scope: str) -> None:
         self._table = table
         self._limits = limits
         self._scope = scope
@@ -68,7 +68,7 @@ PROOF_FAILURES_SCOPE = "self_registration:proof_failures"
 class ProofFailures:
     """Wrong invoice proofs per (invoice number, source address), counted by the worker."""
 
-    def __init__(self, table: RateLimitsTable, rate: RateLimit) -> None:
+    def __init__(self, *, table: RateLimitsTable, rate: RateLimit) -> None:
         self._table = table
         self._rate = rate
         self._ahead: dict[str, int] = {}  # counters read for a batch, each handed out once

@@ -14,28 +14,29 @@ whatever runs at the same time). Either link accepts the same single-use invitat
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from portal_access.dal.dynamodb import transact_write
-from portal_access.dal.invitations_table import InvitationRecord, InvitationsTable
 from portal_access.domain.activity import activity
+from portal_access.domain.clock import iso
 from portal_access.domain.delivery import EmailUndeliverable, ensure_deliverable
 from portal_access.domain.email_templates import INVITE_REMINDER_TEMPLATE
 from portal_access.domain.errors import InvalidInput, NotFound, NothingToRecord
-from portal_access.domain.invitations import iso, new_token
+from portal_access.domain.tokens import new_token
 from portal_access.email.sender import EmailSendFailed
 from portal_access.models.common import normalized_email
 from portal_access.observability import logger
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-
     from portal_access.dal.activity_table import ActivityTable
-    from portal_access.domain.contacts import ContactsService
-    from portal_access.domain.invitations import InvitationsService
+    from portal_access.dal.invitation_records import InvitationRecord
+    from portal_access.dal.invitations_table import InvitationsTable
+    from portal_access.dal.invitations_table_suppressions import SuppressionList
+    from portal_access.dal.unit_of_work import UnitOfWork
+    from portal_access.domain.clock import Clock
+    from portal_access.domain.contacts import ContactRecords
+    from portal_access.domain.invitation_mail import InvitationMail
     from portal_access.models.contacts import Contact
 
 REMINDER_ACTOR = "system:reminder"
@@ -54,20 +55,22 @@ class JobReport:
 class InvitationJobs:
     def __init__(
         self,
-        client: DynamoDBClient,
         *,
+        unit_of_work: UnitOfWork,
         invitations: InvitationsTable,
+        suppressions: SuppressionList,
         activity_log: ActivityTable,
-        contacts: ContactsService,
-        sending: InvitationsService,
+        contacts: ContactRecords,
+        mail: InvitationMail,
         reminder_days: int,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock,
     ) -> None:
-        self._client = client
+        self._unit_of_work = unit_of_work
         self._invitations = invitations
+        self._suppressions = suppressions
         self._activity = activity_log
         self._contacts = contacts
-        self._sending = sending
+        self._mail = mail
         self._reminder_days = reminder_days
         self._clock = clock
 
@@ -89,12 +92,12 @@ class InvitationJobs:
     def _expire(self, record: InvitationRecord, report: JobReport) -> None:
         at = iso(self._clock())
         entry = activity(
-            record.contact_id, EXPIRY_ACTOR, "invite_expired",
+            record.contact_id, EXPIRY_ACTOR, "invite_expired", at=at,
             invitation_id=record.invitation_id, account_id=record.account_id, expires_at=record.expires_at,
         )  # fmt: skip
         try:
-            transact_write(
-                self._client, [self._invitations.expire_op(record.invitation_id, now=at), self._activity.put_op(entry)]
+            self._unit_of_work.commit(
+                [self._invitations.expire_op(record.invitation_id, now=at), self._activity.put_op(entry)]
             )
         except NothingToRecord:
             return  # accepted, revoked or recorded meanwhile
@@ -113,7 +116,7 @@ class InvitationJobs:
         if not self._invitations.claim_reminder(record.invitation_id, now=iso(self._clock()), secret_hash=secret_hash):
             return  # reminded, used or expired meanwhile
         try:
-            message_id = self._sending.email_invitation_link(
+            message_id = self._mail.email_invitation_link(
                 record, contact, INVITE_REMINDER_TEMPLATE, token=token, kind="reminder"
             )
         except (EmailSendFailed, InvalidInput, NotFound) as error:
@@ -129,7 +132,7 @@ class InvitationJobs:
         """The contact to remind, and why not when it should not be."""
         if record.delivery in ("bounced", "complained"):
             return None, f"the invitation email {record.delivery}"
-        contact = self._find(record.contact_id)
+        contact = self._contacts.find(record.contact_id)
         if contact is None:
             return None, "the contact no longer exists"
         if not contact.email or normalized_email(contact.email) != record.email:
@@ -137,16 +140,10 @@ class InvitationJobs:
         if not contact.enable_portal_access:
             return contact, "portal access is disabled for the contact"
         try:
-            ensure_deliverable(self._invitations.suppression(record.email))
+            ensure_deliverable(self._suppressions.get(record.email))
         except EmailUndeliverable as error:
             return contact, error.message
         return contact, None
-
-    def _find(self, contact_id: str) -> Contact | None:
-        try:
-            return self._contacts.get(contact_id)
-        except NotFound:
-            return None
 
     def _history(self, record: InvitationRecord, action: str, **details: object) -> None:
         self._activity.put(
@@ -154,6 +151,7 @@ class InvitationJobs:
                 record.contact_id,
                 REMINDER_ACTOR,
                 action,  # type: ignore[arg-type]
+                at=iso(self._clock()),
                 invitation_id=record.invitation_id,
                 account_id=record.account_id,
                 **details,

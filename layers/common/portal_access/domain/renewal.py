@@ -10,19 +10,20 @@ however often its link is refreshed; when no invitation could be sent, the claim
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from portal_access.domain.clock import iso
 from portal_access.domain.errors import Conflict, InvalidInput, NotFound, RateLimited
-from portal_access.domain.invitations import iso, parse_token, secret_matches, status_at
+from portal_access.domain.invitation_views import status_at
+from portal_access.domain.tokens import parse_token, secret_matches
 from portal_access.observability import logger
 
 if TYPE_CHECKING:
     from portal_access.dal.invitations_table import InvitationsTable
     from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
-    from portal_access.domain.contacts import ContactsService
-    from portal_access.domain.invitations import InvitationsService
+    from portal_access.domain.clock import Clock
+    from portal_access.domain.contacts import ContactRecords
+    from portal_access.domain.sending import InvitationSending
 
 REFRESH_ACTOR = "public:refresh"
 INVITATION_SCOPE = "invitation_refresh:invitation"
@@ -34,11 +35,11 @@ class InvitationRenewal:
         self,
         *,
         invitations: InvitationsTable,
-        contacts: ContactsService,
-        sending: InvitationsService,
+        contacts: ContactRecords,
+        sending: InvitationSending,
         limits: RateLimitsTable,
         rate: RateLimit,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock,
     ) -> None:
         self._invitations = invitations
         self._contacts = contacts

@@ -2,12 +2,12 @@
 
 Two halves, so the HTTP answer never depends on whether anything matched:
 
-- `SelfRegistrationIntake` (the public route): the feature switch, the rate limits, then the
-  request goes on the queue; the caller always gets the same 202.
+- `SelfRegistrationIntake` (the public route, self_registration_intake.py): the feature
+  switch, the rate limits, then the request goes on the queue; the caller always gets the same 202.
 - `SelfRegistrationService` (the queue worker): verifies the invoice number with its quick-pay
   code or its account number (constant-time comparisons), on an active account whose class
   allows invoice-verified self-registration and portal access; creates or reuses the
-  account-level contact for the email and sends the invitation through `InvitationsService`,
+  account-level contact for the email and sends the invitation through `InvitationSending`,
   or "you already have a login" when the email is already a portal user of the account.
   Every attempt is recorded for staff with its outcome, never with the code typed.
 """
@@ -16,21 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from portal_access.dal.dynamodb import TransactOp
 from portal_access.domain.activity import activity
-from portal_access.domain.codes import hash_code
+from portal_access.domain.clock import iso
 from portal_access.domain.contacts import new_contact
 from portal_access.domain.delivery import EmailUndeliverable
-from portal_access.domain.errors import AlreadyExists, Conflict, NotFound, RateLimited
-from portal_access.domain.ids import new_id, new_sortable_id
-from portal_access.models.common import normalized_email, utc_now
+from portal_access.domain.errors import AlreadyExists, Conflict
+from portal_access.domain.ids import new_id
+from portal_access.models.common import normalized_email
 from portal_access.models.contacts import ActivityEntry, Contact, ContactDetails
 from portal_access.models.self_service import (
     SelfRegistrationAttempt,
-    SelfRegistrationCreate,
     SelfRegistrationMessage,
     SelfRegistrationOutcome,
 )
@@ -40,23 +37,20 @@ if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable, InvoiceRecord
     from portal_access.dal.activity_table import ActivityTable
     from portal_access.dal.contacts_table import ContactsTable
-    from portal_access.dal.invitations_table import InvitationRecord
+    from portal_access.dal.invitation_records import InvitationRecord
     from portal_access.dal.portal_requests_table import PortalRequestsTable
-    from portal_access.dal.request_queue import RequestQueue
-    from portal_access.domain.invitations import InvitationsService
-    from portal_access.domain.public_limits import ProofFailures, RequestGate
+    from portal_access.dal.unit_of_work import TransactOp
+    from portal_access.domain.clock import Clock
+    from portal_access.domain.public_limits import ProofFailures
+    from portal_access.domain.sending import InvitationSending
+    from portal_access.domain.sending_reads import SendingReads
     from portal_access.models.accounts import Account
-    from portal_access.models.settings import SystemOptions
 
 # Who the Activity History names for what self-registration does to a contact.
 SELF_REGISTRATION_ACTOR = "self_registration"
 # Written on a contact item created here: the auto-invite stream consumer leaves it alone,
 # because this flow sends that contact's invitation itself (one email, not two).
 CREATED_VIA = "self_registration"
-
-REQUESTS_SCOPE = "self_registration"
-
-OptionsSource = Callable[[], "SystemOptions"]
 
 
 def self_registered_contact_id(account_id: str, email: str) -> str:
@@ -76,64 +70,6 @@ def proof_matches(message: SelfRegistrationMessage, invoice: InvoiceRecord) -> b
     return False
 
 
-class SelfRegistrationIntake:
-    """The public route's half: decides the answer, then queues the request."""
-
-    def __init__(
-        self,
-        *,
-        options: OptionsSource,
-        gate: RequestGate,
-        queue: RequestQueue,
-        requests: PortalRequestsTable,
-    ) -> None:
-        self._options = options
-        self._gate = gate
-        self._queue = queue
-        self._requests = requests
-
-    def submit(self, data: SelfRegistrationCreate, *, source_ip: str) -> str:
-        """404 when the Request Login button is off, 429 past a rate limit; else the request id."""
-        if not self._options().enable_request_login_button:
-            raise NotFound("Request Login is not available")
-        request_id = new_sortable_id("sr")
-        received_at = utc_now()
-        email = normalized_email(data.email)
-        proof = "quick_pay_code" if data.quick_pay_code is not None else "account_number"
-        try:
-            self._gate.admit(email=email, source_ip=source_ip)  # no invoice counter: see public_limits
-        except RateLimited:
-            self._requests.put_attempt(
-                SelfRegistrationAttempt(
-                    request_id=request_id,
-                    received_at=received_at,
-                    decided_at=received_at,
-                    source_ip=source_ip,
-                    invoice_number=data.invoice_number,
-                    email=email,
-                    contact_name=data.contact_name,
-                    proof=proof,
-                    outcome="rate_limited",
-                )
-            )
-            logger.info("self-registration rate limited", request_id=request_id)
-            raise
-        self._queue.send(
-            SelfRegistrationMessage(
-                request_id=request_id,
-                received_at=received_at,
-                source_ip=source_ip,
-                contact_name=data.contact_name,
-                email=email,
-                invoice_number=data.invoice_number,
-                quick_pay_code_hash=hash_code(data.quick_pay_code) if data.quick_pay_code is not None else None,
-                account_number=data.account_number,
-            )
-        )
-        logger.info("self-registration queued", request_id=request_id, proof=proof)
-        return request_id
-
-
 class SelfRegistrationService:
     """The worker's half: verify, then invite (or remind), and record the attempt."""
 
@@ -143,15 +79,19 @@ class SelfRegistrationService:
         accounts: AccountsTable,
         contacts: ContactsTable,
         activity_log: ActivityTable,
-        invitations: InvitationsService,
+        sending: InvitationSending,
+        reads: SendingReads,
         requests: PortalRequestsTable,
-        proof_failures: ProofFailures | None = None,
+        proof_failures: ProofFailures,
+        clock: Clock,
     ) -> None:
         self._proof_failures = proof_failures
         self._accounts = accounts
         self._contacts = contacts
         self._activity = activity_log
-        self._invitations = invitations
+        self._sending = sending
+        self._reads = reads
+        self._clock = clock
         self._requests = requests
 
     def process(self, message: SelfRegistrationMessage) -> SelfRegistrationAttempt:
@@ -161,7 +101,7 @@ class SelfRegistrationService:
         found = self._contacts.find_by_email(message.email, account_id=account.account_id)
         portal_user = next((c for c in found if c.portal_user), None)
         if portal_user is not None:
-            reminded = self._invitations.send_login_reminder(portal_user, actor=SELF_REGISTRATION_ACTOR)
+            reminded = self._sending.send_login_reminder(portal_user, actor=SELF_REGISTRATION_ACTOR)
             outcome: SelfRegistrationOutcome = "login_reminder_sent" if reminded else "email_failed"
             return self._record(message, outcome, account_id=account.account_id, contact_id=portal_user.contact_id)
         contact, creating = self._contact_for(account.account_id, found, message)
@@ -182,21 +122,20 @@ class SelfRegistrationService:
 
     def _verify(self, message: SelfRegistrationMessage) -> Account | SelfRegistrationOutcome:
         """The verified account, or the outcome that says why not. The account and its class are
-        read through the invitations' reads: the send that follows does not read them again."""
+        read through the sending reads: the send that follows does not read them again."""
         failures = self._proof_failures
-        if failures and failures.exhausted(message.invoice_number, message.source_ip):
+        if failures.exhausted(message.invoice_number, message.source_ip):
             return "rate_limited"  # this address guessed wrong too often: its next try is not checked
         invoice = self._accounts.get_invoice(message.invoice_number)
         if invoice is None or not proof_matches(message, invoice):
-            if failures:
-                failures.record(message.invoice_number, message.source_ip)
+            failures.record(message.invoice_number, message.source_ip)
             return "invoice_not_found" if invoice is None else "proof_mismatch"
-        account = self._invitations.reads.account(invoice.account_id)
+        account = self._reads.account(invoice.account_id)
         if account is None:
             return "account_not_found"
         if account.status != "active":
             return "account_inactive"
-        account_class = self._invitations.reads.account_class(account.class_id)
+        account_class = self._reads.account_class(account.class_id)
         if (
             account_class is None
             or not account_class.allow_invoice_verified_self_registration
@@ -215,7 +154,7 @@ class SelfRegistrationService:
         if existing is not None:
             return existing, []
         details = ContactDetails(name=message.contact_name, email=message.email, enable_portal_access=True)
-        contact = new_contact(account_id, details, level="account", site_id=None).model_copy(
+        contact = new_contact(account_id, details, level="account", site_id=None, now=iso(self._clock())).model_copy(
             update={"contact_id": self_registered_contact_id(account_id, message.email)}
         )
         return contact, self._creation_ops(contact, message)
@@ -227,7 +166,7 @@ class SelfRegistrationService:
         if not creating:
             self._activity.put(self._entry(contact, message, created=False))
         try:
-            return self._invitations.send(
+            return self._sending.send(
                 contact, trigger="self_registration", actor=SELF_REGISTRATION_ACTOR, creating=creating
             )
         except AlreadyExists:
@@ -243,7 +182,12 @@ class SelfRegistrationService:
 
     def _creation_ops(self, contact: Contact, message: SelfRegistrationMessage) -> list[TransactOp]:
         created = activity(
-            contact.contact_id, SELF_REGISTRATION_ACTOR, "created", level="account", source="self_registration"
+            contact.contact_id,
+            SELF_REGISTRATION_ACTOR,
+            "created",
+            at=iso(self._clock()),
+            level="account",
+            source="self_registration",
         )
         return [
             self._accounts.account_exists_op(contact.account_id),
@@ -252,12 +196,12 @@ class SelfRegistrationService:
             self._activity.put_op(self._entry(contact, message, created=True)),
         ]
 
-    @staticmethod
-    def _entry(contact: Contact, message: SelfRegistrationMessage, *, created: bool) -> ActivityEntry:
+    def _entry(self, contact: Contact, message: SelfRegistrationMessage, *, created: bool) -> ActivityEntry:
         return activity(
             contact.contact_id,
             SELF_REGISTRATION_ACTOR,
             "self_registered",
+            at=iso(self._clock()),
             source="self_registration",
             request_id=message.request_id,
             invoice_number=message.invoice_number,
@@ -277,7 +221,7 @@ class SelfRegistrationService:
         attempt = SelfRegistrationAttempt(
             request_id=message.request_id,
             received_at=message.received_at,
-            decided_at=utc_now(),
+            decided_at=iso(self._clock()),
             source_ip=message.source_ip,
             invoice_number=message.invoice_number,
             email=message.email,
@@ -295,7 +239,7 @@ class SelfRegistrationService:
 class SelfRegistrationAttempts:
     """What staff see: one UTC day's Request Login attempts with their outcomes, newest first."""
 
-    def __init__(self, requests: PortalRequestsTable) -> None:
+    def __init__(self, *, requests: PortalRequestsTable) -> None:
         self._requests = requests
 
     def list(self, day: str, *, cursor: str | None, limit: int) -> tuple[list[SelfRegistrationAttempt], str | None]:

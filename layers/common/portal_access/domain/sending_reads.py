@@ -25,10 +25,12 @@ from portal_access.observability import logger
 if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
     from portal_access.dal.contacts_table import ContactsTable
-    from portal_access.dal.invitations_table import InvitationsTable, Suppression
+    from portal_access.dal.invitation_records import Suppression
+    from portal_access.dal.invitations_table_pointers import InvitationPointers
+    from portal_access.dal.invitations_table_suppressions import SuppressionList
     from portal_access.dal.settings_table import SettingsTable
     from portal_access.domain.email_templates import EmailTemplates
-    from portal_access.domain.system_options import SystemOptionsService
+    from portal_access.domain.system_options import OptionsSource
     from portal_access.models.accounts import Account
     from portal_access.models.contacts import Contact
     from portal_access.models.settings import AccountClass, EmailTemplate, SystemOptions
@@ -43,16 +45,18 @@ class SendingReads:
         accounts: AccountsTable,
         settings: SettingsTable,
         templates: EmailTemplates,
-        options: SystemOptionsService,
+        options: OptionsSource,
         contacts: ContactsTable,
-        invitations: InvitationsTable,
+        pointers: InvitationPointers,
+        suppressions: SuppressionList,
     ) -> None:
         self._accounts = accounts
         self._settings = settings
         self._templates = templates
         self._options = options
         self._contacts = contacts
-        self._invitations = invitations
+        self._pointers = pointers
+        self._suppressions = suppressions
         self._kept: dict[tuple[str, str], Any] | None = None  # None: not in a batch
         self._contacts_ahead: dict[str, Contact | None] = {}
         self._pointers_ahead: dict[str, str | None] = {}
@@ -79,10 +83,10 @@ class SendingReads:
         try:
             if contact_ids:
                 found = {c.contact_id: c for c in self._contacts.get_many(contact_ids)}
-                pointers = self._invitations.latest_invitation_ids(contact_ids)
+                pointers = self._pointers.latest_invitation_ids(contact_ids)
                 addresses += [normalized_email(c.email) for c in found.values() if c.email]
             addresses = list(dict.fromkeys(addresses))[:MAX_PREFETCHED]
-            suppressed = self._invitations.suppressions(addresses) if addresses else {}
+            suppressed = self._suppressions.get_many(addresses) if addresses else {}
         except (BotoCoreError, ClientError) as error:
             logger.warning("batch read ahead failed: reading record by record", error=type(error).__name__)
             return
@@ -104,8 +108,13 @@ class SendingReads:
     def account_class(self, class_id: str) -> AccountClass | None:
         return self._once("class", class_id, lambda: self._settings.get_class(class_id))
 
+    def portal_class(self, account: Account) -> AccountClass | None:
+        """The account's class when it has portal access switched on, else None."""
+        account_class = self.account_class(account.class_id)
+        return account_class if account_class and account_class.enable_portal_access else None
+
     def options(self) -> SystemOptions:
-        return self._once("options", "", self._options.get)
+        return self._once("options", "", self._options)
 
     def template(self, name: str) -> EmailTemplate:
         """The template, or NotFound (not kept: asked again, it is read again)."""
@@ -119,10 +128,10 @@ class SendingReads:
     def latest_invitation_id(self, contact_id: str) -> str | None:
         if contact_id in self._pointers_ahead:
             return self._pointers_ahead.pop(contact_id)
-        return self._invitations.latest_invitation_id(contact_id)
+        return self._pointers.latest_invitation_id(contact_id)
 
     def suppression(self, email: str) -> Suppression | None:
         """The email's entry on the suppression list, or None."""
         if email in self._suppressions_ahead:
             return self._suppressions_ahead.pop(email)
-        return self._invitations.suppression(email)
+        return self._suppressions.get(email)

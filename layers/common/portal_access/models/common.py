@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, WithJsonSchema
@@ -28,16 +27,6 @@ TemplateName = Annotated[
 def normalized_email(email: str) -> str:
     """The form emails are compared and stored in: an address is one user whatever its case."""
     return email.strip().lower()
-
-
-def utc_now() -> str:
-    """ISO-8601 in UTC with millisecond precision: sortable as a string."""
-    return iso_utc(datetime.now(UTC))
-
-
-def iso_utc(moment: datetime) -> str:
-    """`moment` in the shape of `utc_now`."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # Every model builds its validator on first use, not when its module is imported: a function
