@@ -4,7 +4,7 @@ Routes parse, call the domain, shape the answer."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -34,8 +34,7 @@ def list_self_registrations(
     limit: Limit = 50,
 ) -> Page[SelfRegistrationAttempt]:
     """One UTC day's Request Login attempts, newest first, with outcome and source IP."""
-    day = day or datetime.now(UTC).date()
-    items, next_cursor = lists.attempts.list(day.isoformat(), cursor=cursor, limit=limit)
+    items, next_cursor = lists.attempts.list(day, cursor=cursor, limit=limit)
     return Page(items=items, next_cursor=next_cursor)
 
 

@@ -16,8 +16,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from portal_access.domain.errors import Conflict, InvalidInput, Unauthenticated
-from portal_access.domain.login_switch import LoginSwitchFailed
+from portal_access.domain.errors import Conflict, InvalidInput, LoginSwitchFailed, Unauthenticated
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient

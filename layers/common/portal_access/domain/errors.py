@@ -79,3 +79,8 @@ class NothingToRecord(DomainError):
     """The invitation is unknown, or already knows this (a redelivered or out-of-date report)."""
 
     code = "nothing_to_record"
+
+
+class LoginSwitchFailed(Exception):
+    """The identity provider refused or failed to switch a portal login off or on (throttled,
+    misconfigured): logged and counted, never an answer, so not a DomainError (login_switch.py)."""

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from portal_access.domain.errors import LoginSwitchFailed
 
-class LoginSwitchFailed(Exception):
-    """The identity provider refused or failed the change (throttled, misconfigured)."""
+__all__ = ["LoginSwitch", "LoginSwitchFailed"]
 
 
 class LoginSwitch(Protocol):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import UTC, date
 from typing import TYPE_CHECKING
 
 from portal_access.domain.activity import activity
@@ -239,8 +240,13 @@ class SelfRegistrationService:
 class SelfRegistrationAttempts:
     """What staff see: one UTC day's Request Login attempts with their outcomes, newest first."""
 
-    def __init__(self, *, requests: PortalRequestsTable) -> None:
+    def __init__(self, *, requests: PortalRequestsTable, clock: Clock) -> None:
         self._requests = requests
+        self._clock = clock
 
-    def list(self, day: str, *, cursor: str | None, limit: int) -> tuple[list[SelfRegistrationAttempt], str | None]:
-        return self._requests.list_attempts(day, cursor=cursor, limit=limit)
+    def list(
+        self, day: date | None, *, cursor: str | None, limit: int
+    ) -> tuple[list[SelfRegistrationAttempt], str | None]:
+        """`day`: today (UTC) when not given."""
+        chosen = day or self._clock().astimezone(UTC).date()
+        return self._requests.list_attempts(chosen.isoformat(), cursor=cursor, limit=limit)

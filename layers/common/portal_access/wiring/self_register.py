@@ -78,5 +78,5 @@ def build_portal_requests_admin(config: PortalRequestsAdminConfig) -> PortalRequ
     return PortalRequestsAdmin(
         client=client,
         pending_access_requests=PendingAccessRequests(requests=requests),
-        attempts=SelfRegistrationAttempts(requests=requests),
+        attempts=SelfRegistrationAttempts(requests=requests, clock=system_clock),
     )
