@@ -1,10 +1,11 @@
-"""InvitationsService with an injected fake sender over moto tables: the public API other work
-reuses (self-registration sends through it), SES failures, and the write races it guards."""
+"""InvitationSending, as the composition root builds it, with an injected fake sender and clock
+over moto tables: the public API other work reuses (self-registration sends through it), SES
+failures, and the write races it guards."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -13,8 +14,9 @@ import pytest
 from portal_access.config import InviteAdminConfig
 from portal_access.dal.invitations_table import InvitationsTable
 from portal_access.dal.invitations_table_pointers import InvitationPointers
-from portal_access.domain.clock import iso, system_clock
+from portal_access.domain.clock import Clock, iso, system_clock
 from portal_access.domain.invitation_views import InvitationListing
+from portal_access.domain.login_reminder import LoginReminders
 from portal_access.domain.sending import InvitationSending
 from portal_access.email.sender import EmailMessage, EmailSendFailed
 from portal_access.models.contacts import Contact
@@ -37,11 +39,12 @@ class FakeSender:
 class Service:
     sending: InvitationSending
     listing: InvitationListing
+    login_reminders: LoginReminders
 
 
 @pytest.fixture
 def build(stack, monkeypatch):
-    def make(sender: FakeSender, **env: str) -> Service:
+    def make(sender: FakeSender, clock: Clock = system_clock, **env: str) -> Service:
         variables = {
             "ACCOUNTS_TABLE_NAME": stack.table("AccountsTable"),
             "SETTINGS_TABLE_NAME": stack.table("SettingsTable"),
@@ -54,12 +57,13 @@ def build(stack, monkeypatch):
         }
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
-        graph = build_sending(
-            InviteAdminConfig.from_env(), client=boto3.client("dynamodb"), clock=system_clock, sender=sender
-        )
+        graph = build_sending(InviteAdminConfig.from_env(), client=boto3.client("dynamodb"), clock=clock, sender=sender)
         tables = graph.tables
-        listing = InvitationListing(invitations=tables.invitations, contacts=tables.contacts, clock=system_clock)
-        return Service(sending=graph.sending, listing=listing)
+        return Service(
+            sending=graph.sending,
+            listing=InvitationListing(invitations=tables.invitations, contacts=tables.contacts, clock=clock),
+            login_reminders=LoginReminders(mail=graph.mail, activity_log=tables.activity, clock=clock),
+        )
 
     return make
 
@@ -96,14 +100,14 @@ def test_self_registration_sends_through_the_same_service(build, contact, staff)
 def test_login_reminder_for_an_email_that_already_has_a_login(build, contact, staff):
     sender = FakeSender()
 
-    assert build(sender).sending.send_login_reminder(contact, actor="self-registration:203.0.113.10") is True
+    assert build(sender).login_reminders.send(contact, actor="self-registration:203.0.113.10") is True
 
     (message,) = sender.sent
     assert message.subject == "You already have a customer portal login"
     assert "https://portal.example.com" in message.text
     assert "#token=" not in message.html
     assert _history(staff, contact.contact_id)[0]["action"] == "login_reminder_sent"
-    assert build(FakeSender(EmailSendFailed("Throttling"))).sending.send_login_reminder(contact, actor="x") is False
+    assert build(FakeSender(EmailSendFailed("Throttling"))).login_reminders.send(contact, actor="x") is False
 
 
 def test_ses_failure_keeps_the_invitation_as_failed_with_the_reason(build, contact, staff):
@@ -171,3 +175,23 @@ def test_a_claim_is_single_use_and_a_lapsed_lease_frees_it(build, contact, stack
     assert table.claim(record, claim_id="d", now=iso(later), until=iso(later + timedelta(seconds=60))) is True
     table.release(record.invitation_id, claim_id="d")
     assert table.claim(record, claim_id="e", now=iso(later), until=iso(later + timedelta(seconds=60))) is True
+
+
+def test_the_injected_clock_stamps_the_invitation_its_history_and_its_email(build, contact, staff):
+    # One clock for the whole graph: the composition root's (here a fixed one), not the wall's.
+    moment = datetime(2031, 3, 4, 5, 6, 7, 890000, tzinfo=UTC)
+    sender = FakeSender()
+    service = build(sender, clock=lambda: moment, INVITATION_TTL_DAYS="2")
+
+    record = service.sending.send(contact, trigger="manual", actor="staff:x")
+
+    assert (record.created_at, record.sent_at) == ("2031-03-04T05:06:07.890Z", "2031-03-04T05:06:07.890Z")
+    assert (record.expires_at, record.expiry_day) == ("2031-03-06T05:06:07.890Z", "2031-03-06")
+    assert _history(staff, contact.contact_id)[0]["at"] == "2031-03-04T05:06:07.890Z"
+    assert "March 6, 2031 05:06 UTC" in sender.sent[0].text
+    # Listed as of the same clock: still unused two days on, expired from the moment it ends.
+    (listed,), _ = service.listing.list(contact.contact_id, cursor=None, limit=10)
+    assert listed.status == "sent"
+    later = build(FakeSender(), clock=lambda: moment + timedelta(days=2))
+    (listed,), _ = later.listing.list(contact.contact_id, cursor=None, limit=10)
+    assert listed.status == "expired"

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from portal_access.dal.portal_requests_table import PortalRequestsTable
     from portal_access.dal.unit_of_work import TransactOp
     from portal_access.domain.clock import Clock
+    from portal_access.domain.login_reminder import LoginReminders
     from portal_access.domain.public_limits import ProofFailures
     from portal_access.domain.sending import InvitationSending
     from portal_access.domain.sending_reads import SendingReads
@@ -81,6 +82,7 @@ class SelfRegistrationService:
         contacts: ContactsTable,
         activity_log: ActivityTable,
         sending: InvitationSending,
+        login_reminders: LoginReminders,
         reads: SendingReads,
         requests: PortalRequestsTable,
         proof_failures: ProofFailures,
@@ -91,6 +93,7 @@ class SelfRegistrationService:
         self._contacts = contacts
         self._activity = activity_log
         self._sending = sending
+        self._login_reminders = login_reminders
         self._reads = reads
         self._clock = clock
         self._requests = requests
@@ -102,7 +105,7 @@ class SelfRegistrationService:
         found = self._contacts.find_by_email(message.email, account_id=account.account_id)
         portal_user = next((c for c in found if c.portal_user), None)
         if portal_user is not None:
-            reminded = self._sending.send_login_reminder(portal_user, actor=SELF_REGISTRATION_ACTOR)
+            reminded = self._login_reminders.send(portal_user, actor=SELF_REGISTRATION_ACTOR)
             outcome: SelfRegistrationOutcome = "login_reminder_sent" if reminded else "email_failed"
             return self._record(message, outcome, account_id=account.account_id, contact_id=portal_user.contact_id)
         contact, creating = self._contact_for(account.account_id, found, message)

@@ -1,7 +1,7 @@
 """Sending invitations: the one way an invitation goes out. Staff routes call
 `send_to_contact`; the contacts stream calls `auto_invite`; self-registration calls `send(...,
-trigger="self_registration")` and `send_login_reminder` for an email that already has a login;
-a refresh of an expired link calls `send(..., trigger="refresh")`.
+trigger="self_registration")` (and domain/login_reminder.py for an email that already has a
+login); a refresh of an expired link calls `send(..., trigger="refresh")`.
 
 The invitation is written before its email goes out, in one transaction that moves the contact's
 pointer to it and revokes the previous unused one, so whatever happens at SES it is on record.
@@ -20,7 +20,6 @@ from portal_access.dal.invitation_records import InvitationRecord
 from portal_access.domain.activity import activity
 from portal_access.domain.clock import iso
 from portal_access.domain.delivery import EmailUndeliverable, ensure_deliverable
-from portal_access.domain.email_templates import ALREADY_REGISTERED_TEMPLATE
 from portal_access.domain.errors import Conflict, InvalidInput, NotFound, NothingToRevoke
 from portal_access.domain.ids import new_id
 from portal_access.domain.tokens import new_token
@@ -61,6 +60,15 @@ class AutoInviteOutcome(TypedDict):
     detail: str
 
 
+def email_of(contact: Contact) -> str:
+    """The contact's email as invitations are addressed; 422 when it has none."""
+    if not contact.email:
+        raise InvalidInput(
+            f"contact {contact.contact_id} has no email address: add one in Details first", field="email"
+        )
+    return normalized_email(contact.email)
+
+
 class InvitationSending:
     def __init__(
         self,
@@ -95,7 +103,7 @@ class InvitationSending:
         class has portal access disabled. Revokes the contact's earlier unused invitation.
         `creating`: the writes that create the contact, made in the invitation's transaction
         (a contact created so has no earlier invitation: its pointer is not read)."""
-        email = self._email_of(contact)
+        email = email_of(contact)
         if not contact.enable_portal_access:
             raise Conflict(
                 f"portal access is disabled for contact {contact.contact_id}: enable it in Details first",
@@ -157,33 +165,6 @@ class InvitationSending:
         except _AlreadyInvited as done:
             return skipped(f"already invited: {done.invitation_id}")
         return {"contact_id": contact_id, "outcome": record.status, "detail": record.invitation_id}
-
-    def send_login_reminder(self, contact: Contact, *, actor: str) -> bool:
-        """Email "you already have a login" (template "Portal Login Reminder") to a contact whose
-        email is already a portal user; True when SES took it. Records it in the history."""
-        email = self._email_of(contact)
-        account = self._mail.account_of(contact)
-        try:
-            self._mail.login_reminder(contact, account, email=email)
-        except (EmailSendFailed, InvalidInput) as error:
-            reason = error.reason if isinstance(error, EmailSendFailed) else error.message
-            logger.warning("login reminder not sent", contact_id=contact.contact_id, reason=reason)
-            return False
-        self._activity.put(
-            activity(
-                contact.contact_id, actor, "login_reminder_sent", at=iso(self._clock()),
-                template=ALREADY_REGISTERED_TEMPLATE,
-            )
-        )  # fmt: skip
-        return True
-
-    @staticmethod
-    def _email_of(contact: Contact) -> str:
-        if not contact.email:
-            raise InvalidInput(
-                f"contact {contact.contact_id} has no email address: add one in Details first", field="email"
-            )
-        return normalized_email(contact.email)
 
     def _send(
         self,

@@ -11,6 +11,7 @@ from portal_access.dal.portal_requests_table import PortalRequestsTable
 from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.domain.access_requests import AccessRequestsService
 from portal_access.domain.clock import system_clock
+from portal_access.domain.login_reminder import LoginReminders
 from portal_access.domain.public_limits import ProofFailures
 from portal_access.domain.self_registration import SelfRegistrationService
 from portal_access.wiring.sending import build_sending, ses_sender
@@ -50,6 +51,7 @@ def build_worker(config: SelfRegistrationWorkerConfig) -> Worker:
             contacts=tables.contacts_table,
             activity_log=tables.activity,
             sending=graph.sending,
+            login_reminders=LoginReminders(mail=graph.mail, activity_log=tables.activity, clock=clock),
             reads=tables.reads,
             proof_failures=proof_failures,
             requests=requests,
