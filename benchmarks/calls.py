@@ -1,5 +1,5 @@
 """DynamoDB calls per route while the tables grow: every HTTP route of template.yaml driven with
-a valid request (scripts/bench_routes.py), every stream or queue consumer with a sample batch,
+a valid request (benchmarks/routes.py), every stream or queue consumer with a sample batch,
 at each table size in turn, in one moto world. Setup calls are not counted."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from scripts.bench_budgets import Budget
-from scripts.bench_routes import BATCHES, RECIPES, BatchKind, prepare
-from scripts.bench_world import Call, World, dynamodb_calls, open_world
+from benchmarks.budgets import Budget
+from benchmarks.routes import BATCHES, RECIPES, BatchKind, prepare
+from benchmarks.world import Call, World, dynamodb_calls, open_world
 
 
 @dataclass
@@ -63,7 +63,7 @@ def measure_route(world: World, key: str, *, trace: bool = False) -> Measured:
         return result
     recipe = RECIPES.get(key)
     if recipe is None:
-        result.error = "no request recipe in scripts/bench_routes.py"
+        result.error = "no request recipe in benchmarks/routes.py"
         return result
     try:
         request = recipe(world)
@@ -121,7 +121,7 @@ def measure_all(world: World, *, trace: bool = False) -> dict[str, Measured]:
             results[kind.key] = measure_consumer(world, kind, consumer.batch_size, trace=trace)
         if not kinds:
             missing = Measured(key=consumer.function, function=consumer.function, items=world.seeded.items)
-            missing.error = "no batch recipe in scripts/bench_routes.py"
+            missing.error = "no batch recipe in benchmarks/routes.py"
             results[consumer.function] = missing
     return results
 

@@ -1,5 +1,5 @@
 """Cold start per function: a fresh interpreter imports the handler's module with the function's
-environment (template.yaml, Globals merged, through local/template.py and local/functions.py,
+environment (template.yaml, Globals merged, through devkit/template.py and devkit/functions.py,
 the layer on sys.path) and so builds its settings and clients. Time and peak memory (ru_maxrss)
 of that, against two references loaded the same way in the same run:
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local.template import ROOT, FunctionSpec, Resolver, function_spec, parameter_defaults, resources_of_type
+from devkit.template import ROOT, FunctionSpec, Resolver, function_spec, parameter_defaults, resources_of_type
 
 FLOOR, ANCHOR = "floor", "anchor"
 TARGET_RATIO = 1.2  # import time, in anchor times
@@ -73,8 +73,8 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from local.functions import import_function_module
-from local.template import FunctionSpec
+from devkit.functions import import_function_module
+from devkit.template import FunctionSpec
 raw = json.loads(sys.argv[1])
 spec = FunctionSpec(raw["logical_id"], Path(raw["code_uri"]), raw["handler"], raw["environment"], {}, 3)
 started, cpu_started = time.perf_counter(), time.process_time()

@@ -1,4 +1,4 @@
-"""The local HTTP API under load. In a child process of its own (`python -m scripts.bench_http`),
+"""The local HTTP API under load. In a child process of its own (`python -m benchmarks.local_api`),
 the local stack is started as `python -m local` starts it (local/__main__.py: moto server in the
 process, everything provisioned, every function hosted, the HTTP API on a free 127.0.0.1 port,
 demo data seeded), a portal login is made through the API as a user would (a contact, an
@@ -40,10 +40,10 @@ import boto3
 import requests
 
 from local.authorizer import gateway_claims
-from local.functions import environment, handler_of, import_function_module
+from devkit.functions import environment, handler_of, import_function_module
 from local.gateway import IncomingRequest, build_event, match_route, routes_of
-from local.template import ROOT, Resolver, function_spec, load_template, parameter_defaults
-from tests.support.lambda_context import FakeLambdaContext
+from devkit.template import ROOT, Resolver, function_spec, load_template, parameter_defaults
+from devkit.lambda_context import FakeLambdaContext
 
 MAX_REQUESTS = 2000
 MAX_SECONDS = 15.0
@@ -303,7 +303,7 @@ def measure_local_api(
         with log_path.open("w", encoding="utf-8") as log_file:
             try:
                 subprocess.run(
-                    [sys.executable, "-m", "scripts.bench_http", "--out", str(out)],
+                    [sys.executable, "-m", "benchmarks.local_api", "--out", str(out)],
                     cwd=ROOT,
                     stdout=log_file,
                     stderr=subprocess.STDOUT,

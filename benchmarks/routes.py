@@ -21,10 +21,10 @@ from urllib.parse import quote
 import boto3
 
 from local.mailbox import SentEmail, simulated_events
-from scripts.bench_seed import HOT_CLASS_BODY, site_address
-from scripts.bench_world import REGION, Request, World
-from tests.support.events import load_event
-from tests.support.streams import stream_event
+from benchmarks.seed import HOT_CLASS_BODY, site_address
+from benchmarks.world import REGION, Request, World
+from devkit.events import load_event
+from devkit.streams import stream_event
 
 Recipe = Callable[[World], Request]
 RECIPES: dict[str, Recipe] = {}

@@ -15,10 +15,10 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from local.functions import LAYER_PATHS
+from devkit.functions import LAYER_PATHS
 
 if TYPE_CHECKING:
-    from scripts.bench_world import World
+    from benchmarks.world import World
 
 FILLER_SITES = 3
 FILLER_CONTACTS = 6
@@ -124,7 +124,7 @@ class _Writer:
         return model.contact_id
 
     def flush(self) -> None:
-        from scripts.bench_world import batch_write
+        from benchmarks.world import batch_write
 
         batch_write(self.world.client, self.world.table("AccountsTable"), self.account_items)
         batch_write(self.world.client, self.world.table("ContactsTable"), self.contact_items)
@@ -134,7 +134,7 @@ class _Writer:
 
 def seed_to(world: World, items: int) -> None:
     """Grow the tables to `items` accounts + sites + contacts (see the module's docstring)."""
-    from scripts.bench_world import PORTAL_LOGIN, Request
+    from benchmarks.world import PORTAL_LOGIN, Request
 
     seeded = world.seeded
     write = _Writer(world)

@@ -9,8 +9,8 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from scripts.bench_routes import BATCHES, RECIPES
-from scripts.bench_world import World, dynamodb_calls
+from benchmarks.routes import BATCHES, RECIPES
+from benchmarks.world import World, dynamodb_calls
 
 AUTO_INVITE = "AutoInviteFunction"
 REFERENCE_ROUTE = "GET /admin/contacts/{contact_id}"

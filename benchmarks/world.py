@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from moto import mock_aws
 
-from local.functions import Handler, environment, handler_of, import_function_module
+from devkit.functions import Handler, environment, handler_of, import_function_module
 from local.provision import provision
-from local.template import FunctionSpec, Resolver, function_spec, parameter_defaults, resources_of_type
-from scripts.bench_budgets import route_key
-from scripts.bench_moto import fast_transactions
-from tests.support.events import STAFF_CLAIMS, http_event
-from tests.support.lambda_context import FakeLambdaContext
+from devkit.template import FunctionSpec, Resolver, function_spec, parameter_defaults, resources_of_type
+from benchmarks.budgets import route_key
+from benchmarks.big_tables import fast_transactions
+from devkit.events import STAFF_CLAIMS, http_event
+from devkit.lambda_context import FakeLambdaContext
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -291,7 +291,7 @@ class World:
         logins); the hot account 49418, which the measured requests read, grows too: a site per
         200 items and a contact per 100, so its lists are longer than a page at 100 thousand.
         """
-        from scripts.bench_seed import seed_to
+        from benchmarks.seed import seed_to
 
         seed_to(self, items)
 

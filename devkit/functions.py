@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
-from local.template import ROOT, FunctionSpec
+from devkit.template import ROOT, FunctionSpec
 
 # Lambda puts layer content on sys.path (/opt/python); locally the layer is its source folder.
 LAYER_PATHS = [ROOT / "layers" / "common"]

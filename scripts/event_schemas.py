@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from local.functions import LAYER_PATHS
+from devkit.functions import LAYER_PATHS
 
 sys.path[:0] = [str(p) for p in LAYER_PATHS if str(p) not in sys.path]  # the layer, as Lambda has it
 

@@ -19,7 +19,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from local.gateway import Route
+from devkit.routes import Route
 from tests.e2e.conftest import Api, Outbox, sign_in
 from tests.support.authorization_matrix import (
     ADMITTED,

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
+from devkit.events import STAFF_CLAIMS, http_event
 from tests.conftest import Function, HttpResponse, call
-from tests.support.events import STAFF_CLAIMS, http_event
 
 StaffApi = Callable[..., HttpResponse]
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from local.template import ROOT, load_template
-from scripts.bench_coldstart import ANCHOR, FLOOR, base_environment, spec_argument, targets
+from benchmarks.coldstart import ANCHOR, FLOOR, base_environment, spec_argument, targets
+from devkit.template import ROOT, load_template
 
 TEMPLATE = load_template()
 SPECS = {name: spec for name, spec in targets(TEMPLATE, Path("unused")).items() if name not in (FLOOR, ANCHOR)}
@@ -26,8 +26,8 @@ NEVER_AT_IMPORT = ("aws_xray_sdk", "email_validator", "aws_lambda_powertools.uti
 CHILD = """
 import json, sys
 from pathlib import Path
-from local.functions import import_function_module
-from local.template import FunctionSpec
+from devkit.functions import import_function_module
+from devkit.template import FunctionSpec
 raw = json.loads(sys.argv[1])
 spec = FunctionSpec(raw["logical_id"], Path(raw["code_uri"]), raw["handler"], raw["environment"], {}, 3)
 import_function_module(spec, module_prefix="cold_")

@@ -11,8 +11,8 @@ from typing import Any
 import boto3
 import pytest
 
+from devkit.events import http_event
 from tests.conftest import Function, HttpResponse, Stack, call
-from tests.support.events import http_event
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from devkit.events import http_event
 from tests.conftest import Function, HttpResponse, call
 from tests.integration.conftest import StaffApi
 from tests.integration.invitations import conftest as invitations
 from tests.integration.invitations.conftest import GOOD_PASSWORD, AcceptApi, PortalPool
-from tests.support.events import http_event
 
 # The invitations tests' fixtures: logins are made here the way they are in production.
 portal_pool = invitations.portal_pool
