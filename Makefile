@@ -58,7 +58,7 @@ format: $(STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP) ## mypy (strict, pydantic plugin)
-	$(BIN)/mypy layers/common/portal_access functions local scripts tests
+	$(BIN)/mypy layers/common/portal_access functions devkit local benchmarks scripts tests
 
 validate: $(STAMP) ## sam validate --lint
 	$(BIN)/sam validate --lint --region us-east-1

@@ -21,14 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from devkit.template import function_spec, load_template, resources_of_type
 from benchmarks.budgets import Budget, load_budgets
 from benchmarks.calls import Measured, Verdict, grow_and_measure, judge
 from benchmarks.coldstart import ANCHOR, FLOOR, MEMORY_TARGET_RATIO, TARGET_RATIO, ColdStart, dummy_resolver
 from benchmarks.coldstart import measure as measure_cold_starts
 from benchmarks.local_api import LoadResult, measure_local_api
 from benchmarks.throughput import Throughput, auto_invite_throughput
-from benchmarks.world import Call, open_world
+from benchmarks.world import open_world
+from devkit.aws_calls import Call
+from devkit.template import function_spec, load_template, resources_of_type
 
 BENCHMARKS_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 SIZES = (1_000, 100_000)

@@ -39,11 +39,11 @@ from urllib.parse import urlsplit
 import boto3
 import requests
 
-from local.authorizer import gateway_claims
 from devkit.functions import environment, handler_of, import_function_module
-from local.gateway import IncomingRequest, build_event, match_route, routes_of
-from devkit.template import ROOT, Resolver, function_spec, load_template, parameter_defaults
 from devkit.lambda_context import FakeLambdaContext
+from devkit.template import ROOT, Resolver, function_spec, load_template, parameter_defaults
+from local.authorizer import gateway_claims
+from local.gateway import IncomingRequest, build_event, match_route, routes_of
 
 MAX_REQUESTS = 2000
 MAX_SECONDS = 15.0

@@ -10,7 +10,7 @@ it every client's calls, clients built before the fixture too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -20,6 +20,11 @@ from typing import Any, Protocol
 class Call:
     service: str  # botocore service name: dynamodb, sesv2, cognito-idp, sqs
     operation: str  # GetItem, Query, TransactWriteItems, SendEmail, ...
+
+
+def operations(calls: Iterable[Call], service: str) -> list[str]:
+    """The operations on `service`, in the order they were made."""
+    return [call.operation for call in calls if call.service == service]
 
 
 class _Events(Protocol):
@@ -51,8 +56,7 @@ class AwsCalls:
         return sum(self.of(service).values())
 
     def operations(self, service: str) -> list[str]:
-        """The operations on `service`, in the order they were made."""
-        return [call.operation for call in self.made if call.service == service]
+        return operations(self.made, service)
 
     @contextmanager
     def recording(self) -> Iterator[list[Call]]:
