@@ -23,13 +23,13 @@ from typing import Any
 
 from benchmarks.budgets import Budget, load_budgets
 from benchmarks.calls import Measured, Verdict, grow_and_measure, judge
-from benchmarks.coldstart import ANCHOR, FLOOR, MEMORY_TARGET_RATIO, TARGET_RATIO, ColdStart, dummy_resolver
+from benchmarks.coldstart import ANCHOR, FLOOR, MEMORY_TARGET_RATIO, TARGET_RATIO, ColdStart
 from benchmarks.coldstart import measure as measure_cold_starts
 from benchmarks.local_api import LoadResult, measure_local_api
 from benchmarks.throughput import Throughput, auto_invite_throughput
 from benchmarks.world import open_world
 from devkit.aws_calls import Call
-from devkit.template import function_spec, load_template, resources_of_type
+from devkit.template import function_spec, load_template, placeholder_resolver, resources_of_type
 
 BENCHMARKS_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 SIZES = (1_000, 100_000)
@@ -179,7 +179,7 @@ def memory_rows(
     """Per function: its cold start's peak (1) plus the largest working set of one of its requests
     or batches at the smallest size (2), against the MemorySize template.yaml gives it."""
     smallest = by_size[min(by_size)]
-    resolver = dummy_resolver(template)
+    resolver = placeholder_resolver(template, "cold")
     rows = []
     for name in sorted(resources_of_type(template, "AWS::Serverless::Function")):
         result = cold.get(name)

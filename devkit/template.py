@@ -263,6 +263,12 @@ def function_spec(template: Mapping[str, Any], logical_id: str, resolver: Resolv
     )
 
 
+def literal_globals_environment(template: Mapping[str, Any]) -> dict[str, str]:
+    """The Globals environment variables written as plain strings (no stack needed to know them)."""
+    variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    return {name: value for name, value in variables.items() if isinstance(value, str)}
+
+
 def globals_environment(template: Mapping[str, Any], resolver: Resolver) -> dict[str, str]:
     """The environment every function gets from the template's Globals, resolved."""
     variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})

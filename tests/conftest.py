@@ -17,7 +17,13 @@ from devkit.events import PORTAL_CLIENT_ID, STAFF_CLIENT_ID
 from devkit.functions import handler_of, import_function_module
 from devkit.lambda_context import FakeLambdaContext
 from devkit.responses import HttpResponse, decode
-from devkit.template import Resolver, function_spec, load_template, parameter_defaults
+from devkit.template import (
+    Resolver,
+    function_spec,
+    literal_globals_environment,
+    load_template,
+    parameter_defaults,
+)
 from local.provision import create_queues, create_tables
 from tests.support.atomic_aws import atomic_aws  # noqa: F401 - a fixture every tier may use
 from tests.support.aws_calls import calls  # noqa: F401 - a fixture every tier may use
@@ -25,9 +31,8 @@ from tests.support.aws_calls import calls  # noqa: F401 - a fixture every tier m
 # Powertools reads POWERTOOLS_* when `portal_access.observability` is first imported, which can
 # be while test modules are collected, before any function's environment is set: start from the
 # template's Globals so metrics always have their namespace.
-for _name, _value in load_template()["Globals"]["Function"]["Environment"]["Variables"].items():
-    if isinstance(_value, str):
-        os.environ.setdefault(_name, _value)
+for _name, _value in literal_globals_environment(load_template()).items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 
 from devkit.events import STAFF_CLAIMS, http_event
-from tests.conftest import Function, HttpResponse, call
+from devkit.responses import HttpResponse
+from tests.conftest import Function, call
 
 StaffApi = Callable[..., HttpResponse]
 

@@ -16,12 +16,13 @@ import pytest
 
 from benchmarks.budgets import load_budgets, route_key
 from benchmarks.calls import Measured, Verdict, judge, measure_sizes
-from benchmarks.world import consumers, http_routes
+from benchmarks.world import consumers
+from devkit.routes import routes_of
 from devkit.template import load_template
 
 SMALL, LARGE = 50, 2000
 TEMPLATE = load_template()
-ROUTES = [route.key for route in http_routes(TEMPLATE)]
+ROUTES = [route.route_key for route in routes_of(TEMPLATE)]
 CONSUMERS = sorted({consumer.function for consumer in consumers(TEMPLATE)})
 
 pytestmark = pytest.mark.xdist_group("call_budget")
@@ -96,8 +97,8 @@ def test_budget_rows_parse() -> None:
 
 
 def test_fast_transactions_still_roll_back_a_failed_transaction(aws: None) -> None:
-    """The bench's moto patch (per-item snapshots instead of whole-table copies) keeps
-    all-or-nothing: a failed condition undoes the puts, updates and deletes before it."""
+    """The bench's cheaper table copies (per item instead of deep) keep all-or-nothing: a failed
+    condition undoes the puts, updates and deletes before it."""
     import boto3
     from botocore.exceptions import ClientError
 

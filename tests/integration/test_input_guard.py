@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from devkit.events import http_event
-from tests.conftest import Function, HttpResponse, call
+from devkit.responses import HttpResponse
+from tests.conftest import Function, call
 
 ACCOUNT = {"account_id": "70001", "name": "Guarded", "class_id": "COMM", "invoice_delivery": "email"}
 REGISTRATION = {

@@ -15,8 +15,9 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from devkit.events import STAFF_CLAIMS, http_event, load_event
+from devkit.responses import HttpResponse
 from devkit.streams import stored_images, stream_event
-from tests.conftest import Function, HttpResponse, Stack, call
+from tests.conftest import Function, Stack, call
 from tests.integration.conftest import StaffApi
 
 REGION = "us-east-1"

@@ -12,7 +12,8 @@ import boto3
 import pytest
 
 from devkit.events import http_event
-from tests.conftest import Function, HttpResponse, Stack, call
+from devkit.responses import HttpResponse
+from tests.conftest import Function, Stack, call
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ import pytest
 
 from devkit.aws_calls import AwsCalls, listening
 from devkit.events import load_event
-from tests.conftest import Function, HttpResponse, Stack, call
+from devkit.responses import HttpResponse
+from tests.conftest import Function, Stack, call
 from tests.integration.conftest import PORTAL_CLASS, StaffApi
 from tests.integration.invitations.conftest import Outbox
 
