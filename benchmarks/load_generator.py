@@ -9,29 +9,36 @@ import http.client
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
+
+
+def timed_loop(request: Callable[[], int], *, warm_up: int, max_requests: int, max_seconds: float) -> dict[str, Any]:
+    """`warm_up` requests, then one after another until `max_requests` or `max_seconds`; each
+    request answers its HTTP status (200 is success)."""
+    for _ in range(warm_up):
+        request()
+    latencies: list[float] = []
+    errors = 0
+    started = time.perf_counter()
+    while len(latencies) < max_requests and time.perf_counter() - started < max_seconds:
+        begun = time.perf_counter()
+        status = request()
+        latencies.append(time.perf_counter() - begun)
+        errors += status != 200
+    return {"latencies": latencies, "errors": errors, "seconds": time.perf_counter() - started}
 
 
 def run(spec: dict[str, Any]) -> dict[str, Any]:
     connection = http.client.HTTPConnection(spec["host"], spec["port"], timeout=30)
 
-    def one() -> tuple[float, int]:
-        started = time.perf_counter()
+    def one() -> int:
         connection.request("GET", spec["path"], headers=spec["headers"])
         response = connection.getresponse()
         response.read()
-        return time.perf_counter() - started, response.status
+        return response.status
 
-    for _ in range(spec["warm_up"]):
-        one()
-    latencies: list[float] = []
-    errors = 0
-    started = time.perf_counter()
-    while len(latencies) < spec["max_requests"] and time.perf_counter() - started < spec["max_seconds"]:
-        seconds, status = one()
-        latencies.append(seconds)
-        errors += status != 200
-    return {"latencies": latencies, "errors": errors, "seconds": time.perf_counter() - started}
+    return timed_loop(one, warm_up=spec["warm_up"], max_requests=spec["max_requests"], max_seconds=spec["max_seconds"])
 
 
 if __name__ == "__main__":

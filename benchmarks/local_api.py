@@ -24,13 +24,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from benchmarks.load_generator import timed_loop
 from devkit.template import ROOT
 
 MAX_REQUESTS = 2000
@@ -46,6 +46,11 @@ class Sample:
     errors: int
     seconds: float
     latencies: list[float]
+
+    @classmethod
+    def of(cls, result: Mapping[str, Any]) -> Sample:
+        """From what `benchmarks.load_generator.timed_loop` answers."""
+        return cls(len(result["latencies"]), result["errors"], result["seconds"], result["latencies"])
 
     @property
     def requests_per_second(self) -> float:
@@ -100,21 +105,12 @@ def load_over_http(url: str, path: str, headers: Mapping[str, str]) -> Sample:
         check=True,
     )
     result = json.loads(done.stdout)
-    return Sample(len(result["latencies"]), result["errors"], result["seconds"], result["latencies"])
+    return Sample.of(result)
 
 
 def load_in_process(invoke: Callable[[], int]) -> Sample:
-    for _ in range(WARM_UP):
-        invoke()
-    latencies: list[float] = []
-    errors = 0
-    started = time.perf_counter()
-    while len(latencies) < MAX_REQUESTS and time.perf_counter() - started < MAX_SECONDS:
-        begun = time.perf_counter()
-        status = invoke()
-        latencies.append(time.perf_counter() - begun)
-        errors += status != 200
-    return Sample(len(latencies), errors, time.perf_counter() - started, latencies)
+    result = timed_loop(invoke, warm_up=WARM_UP, max_requests=MAX_REQUESTS, max_seconds=MAX_SECONDS)
+    return Sample.of(result)
 
 
 def measure_local_api(
