@@ -58,7 +58,7 @@ format: $(STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP) ## mypy (strict, pydantic plugin)
-	$(BIN)/mypy layers/common/portal_access functions local scripts tests
+	$(BIN)/mypy layers/common/portal_access functions devkit local benchmarks scripts tests
 
 validate: $(STAMP) ## sam validate --lint
 	$(BIN)/sam validate --lint --region us-east-1
@@ -75,7 +75,7 @@ openapi: $(STAMP) ## Write docs/openapi.json from the resolvers and docs/events/
 	$(BIN)/python -m scripts.event_schemas --write
 
 bench: $(STAMP) ## Benchmarks: cold start, DynamoDB calls per route, throughput; writes docs/benchmarks.md
-	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m benchmarks
 
 clean: ## Remove the venv, build output and local state
 	rm -rf $(VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache node_modules portal/vendor

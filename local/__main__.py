@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from devkit.template import ROOT, load_template, parameter_defaults, resources_of_type
 from local import stack_file
 from local.faults import FaultInjector, fault_pages, parse_faults
-from local.template import ROOT, load_template, parameter_defaults, resources_of_type
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -236,15 +236,16 @@ def start_stack(
 
     import boto3
 
+    from devkit.routes import authorizers_of, routes_of
+    from devkit.template import function_spec
     from local.authorizer import JwksCache
     from local.cognito_proxy import CognitoProxy
     from local.event_sources import event_sources, unsupported_events
-    from local.gateway import Gateway, authorizers_of, cors_of, routes_of
+    from local.gateway import Gateway, cors_of
     from local.pages import local_pages
     from local.provision import provision
     from local.runtime import FunctionHost
     from local.site import Site, security_headers
-    from local.template import function_spec
 
     template = load_template()
     unknown = set(overrides) - set(template.get("Parameters", {}))

@@ -10,7 +10,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -18,18 +17,13 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from devkit.routes import JwtAuthorizer
+
 _COGNITO_ISSUER = re.compile(r"^https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/(?P<pool>[^/]+)$")
 
 
 class Unauthorized(Exception):
     """API Gateway answers 401 {"message": "Unauthorized"} before the function runs."""
-
-
-@dataclass(frozen=True)
-class JwtAuthorizer:
-    name: str
-    issuer: str
-    audience: tuple[str, ...]
 
 
 def bearer_token(header: str | None) -> str:

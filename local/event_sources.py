@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from devkit.template import DEFAULT_BATCH_SIZE, Resolver, function_events
 from local.filters import parse_filters, passes
-from local.template import Resolver, resources_of_type
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodbstreams import DynamoDBStreamsClient
@@ -82,42 +82,38 @@ class EventSource:
     on_failure_arn: str | None = None
 
 
-_DEFAULT_BATCH = {"DynamoDB": 100, "SQS": 10}
 _SOURCE_PROPERTY = {"DynamoDB": "Stream", "SQS": "Queue"}
 
 
 def event_sources(template: Mapping[str, Any], resolver: Resolver) -> list[EventSource]:
     """Every enabled DynamoDB-stream and SQS event of every AWS::Serverless::Function."""
     sources = []
-    for function_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
-        for event_id, event in (resource["Properties"].get("Events") or {}).items():
-            kind = event.get("Type")
-            if kind not in _SOURCE_PROPERTY:
-                continue
-            properties = resolver.resolve(event.get("Properties") or {})
-            if properties.get("Enabled") is False:
-                continue
-            response_types = properties.get("FunctionResponseTypes") or []
-            destination = (properties.get("DestinationConfig") or {}).get("OnFailure") or {}
-            sources.append(
-                EventSource(
-                    function_id=function_id,
-                    event_id=event_id,
-                    kind=kind,
-                    source_arn=str(properties[_SOURCE_PROPERTY[kind]]),
-                    batch_size=int(properties.get("BatchSize", _DEFAULT_BATCH[kind])),
-                    batching_window_seconds=float(properties.get("MaximumBatchingWindowInSeconds", 0)),
-                    starting_position=str(properties.get("StartingPosition", "TRIM_HORIZON")),
-                    patterns=parse_filters(properties.get("FilterCriteria")),
-                    policy=RetryPolicy(
-                        report_item_failures="ReportBatchItemFailures" in response_types,
-                        bisect_on_error=bool(properties.get("BisectBatchOnFunctionError", False)),
-                        maximum_retry_attempts=int(properties.get("MaximumRetryAttempts", -1)),
-                        maximum_record_age_seconds=int(properties.get("MaximumRecordAgeInSeconds", -1)),
-                    ),
-                    on_failure_arn=str(destination["Destination"]) if destination.get("Destination") else None,
-                )
+    for event in function_events(template, *_SOURCE_PROPERTY):
+        kind: Literal["DynamoDB", "SQS"] = "SQS" if event.type == "SQS" else "DynamoDB"
+        properties = resolver.resolve(event.properties)
+        if properties.get("Enabled") is False:
+            continue
+        response_types = properties.get("FunctionResponseTypes") or []
+        destination = (properties.get("DestinationConfig") or {}).get("OnFailure") or {}
+        sources.append(
+            EventSource(
+                function_id=event.function_id,
+                event_id=event.event_id,
+                kind=kind,
+                source_arn=str(properties[_SOURCE_PROPERTY[kind]]),
+                batch_size=int(properties.get("BatchSize", DEFAULT_BATCH_SIZE[kind])),
+                batching_window_seconds=float(properties.get("MaximumBatchingWindowInSeconds", 0)),
+                starting_position=str(properties.get("StartingPosition", "TRIM_HORIZON")),
+                patterns=parse_filters(properties.get("FilterCriteria")),
+                policy=RetryPolicy(
+                    report_item_failures="ReportBatchItemFailures" in response_types,
+                    bisect_on_error=bool(properties.get("BisectBatchOnFunctionError", False)),
+                    maximum_retry_attempts=int(properties.get("MaximumRetryAttempts", -1)),
+                    maximum_record_age_seconds=int(properties.get("MaximumRecordAgeInSeconds", -1)),
+                ),
+                on_failure_arn=str(destination["Destination"]) if destination.get("Destination") else None,
             )
+        )
     return sources
 
 
@@ -125,10 +121,9 @@ def unsupported_events(template: Mapping[str, Any]) -> list[str]:
     """Function events the local stack does not deliver (`Function.Event (Type)`), to say so."""
     handled = {"HttpApi", *_SOURCE_PROPERTY, "Schedule", "ScheduleV2"}  # schedules: local/schedules.py
     return [
-        f"{function_id}.{event_id} ({event.get('Type')})"
-        for function_id, resource in resources_of_type(template, "AWS::Serverless::Function").items()
-        for event_id, event in (resource["Properties"].get("Events") or {}).items()
-        if event.get("Type") not in handled
+        f"{event.function_id}.{event.event_id} ({event.type})"
+        for event in function_events(template)
+        if event.type not in handled
     ]
 
 

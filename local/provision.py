@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from local.template import (
+from devkit.template import (
     Resolver,
     create_table_request,
     evaluate_conditions,

@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from devkit.functions import Handler, environment, handler_of, import_function_module
+from devkit.template import FunctionSpec
 from local.event_sources import FunctionError
-from local.functions import Handler, environment, handler_of, import_function_module
 from local.gateway import FunctionFailed
-from local.template import FunctionSpec
 
 log = logging.getLogger("local.runtime")
 

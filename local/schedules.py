@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from local.template import Resolver, resources_of_type
+from devkit.template import Resolver, function_events
 
 log = logging.getLogger("local.schedules")
 
@@ -34,17 +34,14 @@ class Schedule:
 
 def schedules(template: Mapping[str, Any], resolver: Resolver) -> list[Schedule]:
     found = []
-    for function_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
-        for event_id, event in (resource["Properties"].get("Events") or {}).items():
-            if event.get("Type") not in SCHEDULE_TYPES:
-                continue
-            properties = resolver.resolve(event.get("Properties") or {})
-            if properties.get("Enabled") is False or properties.get("State") == "DISABLED":
-                continue
-            expression = str(properties.get("Schedule") or properties.get("ScheduleExpression") or "")
-            match = _RATE.match(expression.strip())
-            every = int(match.group(1)) * _UNIT_SECONDS[match.group(2).rstrip("s")] if match else None
-            found.append(Schedule(function_id, event_id, expression, every))
+    for event in function_events(template, *SCHEDULE_TYPES):
+        properties = resolver.resolve(event.properties)
+        if properties.get("Enabled") is False or properties.get("State") == "DISABLED":
+            continue
+        expression = str(properties.get("Schedule") or properties.get("ScheduleExpression") or "")
+        match = _RATE.match(expression.strip())
+        every = int(match.group(1)) * _UNIT_SECONDS[match.group(2).rstrip("s")] if match else None
+        found.append(Schedule(event.function_id, event.event_id, expression, every))
     return found
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from local.template import ROOT, Resolver, resources_of_type
+from devkit.template import ROOT, Resolver, resources_of_type
 
 PORTAL_ROOT = ROOT / "portal"
 # URL path -> file under portal/ (the object key deployed is the path without its leading /).

@@ -28,8 +28,8 @@ from typing import Any
 
 import boto3
 
+from devkit.template import ROOT
 from local.site import ASSET_CACHE, CONFIG_PATH, PAGE_CACHE, PAGES, PORTAL_ROOT, content_type, page_config, site_files
-from local.template import ROOT
 
 PLACEHOLDER_ORIGIN = "https://portal.example.com"
 

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from local.functions import LAYER_PATHS
+from devkit.functions import layer_on_path
 
-sys.path[:0] = [str(p) for p in LAYER_PATHS if str(p) not in sys.path]  # the layer, as Lambda has it
+layer_on_path()  # the layer, as Lambda has it
 
 from portal_access.models.lifecycle_events import DETAIL_TYPES, SOURCE, schema_file_name  # noqa: E402
 

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from local.functions import import_function_module
-from local.template import Resolver, function_spec, load_template, parameter_defaults, resources_of_type
+from devkit.functions import import_function_module
+from devkit.routes import http_functions, routes_of
+from devkit.template import function_spec, load_template, placeholder_resolver
 from scripts.openapi_errors import add_error_responses
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
@@ -21,24 +22,11 @@ TITLE = "Portal access service"
 VERSION = "1.0.0"
 
 
-def http_functions(template: dict[str, Any]) -> list[str]:
-    functions = resources_of_type(template, "AWS::Serverless::Function")
-    return sorted(
-        logical_id
-        for logical_id, resource in functions.items()
-        if any(e.get("Type") == "HttpApi" for e in resource["Properties"].get("Events", {}).values())
-    )
-
-
 def build_document() -> dict[str, Any]:
-    """Import each HTTP function as a cold start would (dummy names, no AWS call) and merge."""
+    """Import each HTTP function as a cold start would (made-up names, no AWS call) and merge."""
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     template = load_template()
-    resolver = Resolver(parameters=parameter_defaults(template))
-    for logical_id in template["Resources"]:
-        resolver.physical[logical_id] = logical_id
-        for attribute in ("Arn", "StreamArn", "QueueName", "QueueUrl", "ProviderURL"):
-            resolver.attributes[(logical_id, attribute)] = f"{logical_id}.{attribute}"
+    resolver = placeholder_resolver(template, "openapi")
     document: dict[str, Any] = {}
     for logical_id in http_functions(template):
         spec = function_spec(template, logical_id, resolver)
@@ -73,28 +61,13 @@ SECURITY_SCHEMES = {
 }
 
 
-def route_authorizers(template: dict[str, Any]) -> dict[tuple[str, str], str]:
-    """(METHOD, /path/{param}) -> the authorizer guarding it ("NONE" for public routes)."""
-    api = resources_of_type(template, "AWS::Serverless::HttpApi")
-    default = next(iter(api.values()))["Properties"].get("Auth", {}).get("DefaultAuthorizer", "NONE")
-    routes: dict[tuple[str, str], str] = {}
-    for resource in resources_of_type(template, "AWS::Serverless::Function").values():
-        for event in resource["Properties"].get("Events", {}).values():
-            if event.get("Type") != "HttpApi":
-                continue
-            properties = event["Properties"]
-            authorizer = properties.get("Auth", {}).get("Authorizer", default)
-            routes[(properties["Method"].upper(), properties["Path"])] = authorizer
-    return routes
-
-
 def _add_security(document: dict[str, Any], template: dict[str, Any]) -> None:
     """Each operation names the JWT authorizer the template puts in front of it."""
     document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
-    for (method, path), authorizer in route_authorizers(template).items():
-        operation = document["paths"].get(path, {}).get(method.lower())
+    for route in routes_of(template):
+        operation = document["paths"].get(route.path, {}).get(route.method.lower())
         if operation is not None:
-            operation["security"] = [] if authorizer == "NONE" else [{authorizer: []}]
+            operation["security"] = [] if route.authorizer is None else [{route.authorizer: []}]
 
 
 def render() -> str:

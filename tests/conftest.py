@@ -3,7 +3,6 @@ and the template's functions loaded with the environment the template gives them
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,20 +13,26 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from local.functions import handler_of, import_function_module
+from devkit.events import PORTAL_CLIENT_ID, STAFF_CLIENT_ID
+from devkit.functions import handler_of, import_function_module
+from devkit.lambda_context import FakeLambdaContext
+from devkit.responses import HttpResponse, decode
+from devkit.template import (
+    Resolver,
+    function_spec,
+    literal_globals_environment,
+    load_template,
+    parameter_defaults,
+)
 from local.provision import create_queues, create_tables
-from local.template import Resolver, function_spec, load_template, parameter_defaults
 from tests.support.atomic_aws import atomic_aws  # noqa: F401 - a fixture every tier may use
 from tests.support.aws_calls import calls  # noqa: F401 - a fixture every tier may use
-from tests.support.events import PORTAL_CLIENT_ID, STAFF_CLIENT_ID
-from tests.support.lambda_context import FakeLambdaContext
 
 # Powertools reads POWERTOOLS_* when `portal_access.observability` is first imported, which can
 # be while test modules are collected, before any function's environment is set: start from the
 # template's Globals so metrics always have their namespace.
-for _name, _value in load_template()["Globals"]["Function"]["Environment"]["Variables"].items():
-    if isinstance(_value, str):
-        os.environ.setdefault(_name, _value)
+for _name, _value in literal_globals_environment(load_template()).items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture(autouse=True)
@@ -107,19 +112,6 @@ def load_function(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Callable[[st
     return load
 
 
-@dataclass
-class HttpResponse:
-    status: int
-    headers: dict[str, str]
-    body: Any
-
-
 def call(function: Function, event: dict[str, Any]) -> HttpResponse:
     """Invoke an HTTP function and decode its API Gateway answer."""
-    result = function.invoke(event)
-    raw = result.get("body") or ""
-    return HttpResponse(
-        status=result["statusCode"],
-        headers={k.lower(): v for k, v in (result.get("headers") or {}).items()},
-        body=json.loads(raw) if raw else None,
-    )
+    return decode(function.invoke(event))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from local.template import ROOT
+from devkit.template import ROOT
 from tests.browser.page import AXE, WAIT_SECONDS, Page, Report, Service
 from tests.e2e.conftest import Api, Outbox, _start_local_stack, _stop, aws_client, sign_in
 

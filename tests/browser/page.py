@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from local.template import ROOT
+from devkit.template import ROOT
 from tests.e2e.conftest import Api, Outbox
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -24,8 +24,8 @@ import boto3
 import pytest
 import requests
 
-from local.gateway import routes_of
-from local.template import ROOT, load_template
+from devkit.routes import routes_of
+from devkit.template import ROOT, load_template
 
 STARTUP_SECONDS = 60
 # A bound on a SIGTERM's stop (the stack itself takes a few seconds; a loaded CI machine more)

@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Function, HttpResponse, call
-from tests.support.events import STAFF_CLAIMS, http_event
+from devkit.events import STAFF_CLAIMS, http_event
+from devkit.responses import HttpResponse
+from tests.conftest import Function, call
 
 StaffApi = Callable[..., HttpResponse]
 

@@ -1,7 +1,7 @@
 """Rule 7 of the contract: every route makes a bounded number of DynamoDB calls that does not grow
 with the tables, and never a Scan.
 
-Every HTTP route of template.yaml is driven with a valid request (scripts/bench_routes.py) while
+Every HTTP route of template.yaml is driven with a valid request (benchmarks/routes.py) while
 the tables hold 50 and then 2000 items (accounts, sites, contacts), each on a cold instance; its
 DynamoDB calls must be the same at both sizes and within the budget docs/data-model.md states
 ("Calls per route"). A new route is picked up from the template: it fails here until it has a
@@ -14,14 +14,15 @@ from typing import Any
 
 import pytest
 
-from local.template import load_template
-from scripts.bench_budgets import load_budgets, route_key
-from scripts.bench_calls import Measured, Verdict, judge, measure_sizes
-from scripts.bench_world import consumers, http_routes
+from benchmarks.budgets import load_budgets, route_key
+from benchmarks.calls import Measured, Verdict, judge, measure_sizes
+from benchmarks.world import consumers
+from devkit.routes import routes_of
+from devkit.template import load_template
 
 SMALL, LARGE = 50, 2000
 TEMPLATE = load_template()
-ROUTES = [route.key for route in http_routes(TEMPLATE)]
+ROUTES = [route.route_key for route in routes_of(TEMPLATE)]
 CONSUMERS = sorted({consumer.function for consumer in consumers(TEMPLATE)})
 
 pytestmark = pytest.mark.xdist_group("call_budget")
@@ -73,7 +74,7 @@ def test_no_budget_names_a_route_the_template_does_not_have() -> None:
 
 
 def test_budget_rows_parse() -> None:
-    from scripts.bench_budgets import parse_budgets
+    from benchmarks.budgets import parse_budgets
 
     text = "\n".join(
         [
@@ -96,12 +97,12 @@ def test_budget_rows_parse() -> None:
 
 
 def test_fast_transactions_still_roll_back_a_failed_transaction(aws: None) -> None:
-    """The bench's moto patch (per-item snapshots instead of whole-table copies) keeps
-    all-or-nothing: a failed condition undoes the puts, updates and deletes before it."""
+    """The bench's cheaper table copies (per item instead of deep) keep all-or-nothing: a failed
+    condition undoes the puts, updates and deletes before it."""
     import boto3
     from botocore.exceptions import ClientError
 
-    from scripts.bench_moto import fast_transactions
+    from benchmarks.big_tables import fast_transactions
 
     client = boto3.client("dynamodb", region_name="us-east-1")
     client.create_table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.events import STAFF_CLAIMS
+from devkit.events import STAFF_CLAIMS
 
 ALL_DETAILS = {
     "title": "Facilities Manager",

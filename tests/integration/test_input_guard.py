@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Function, HttpResponse, call
-from tests.support.events import http_event
+from devkit.events import http_event
+from devkit.responses import HttpResponse
+from tests.conftest import Function, call
 
 ACCOUNT = {"account_id": "70001", "name": "Guarded", "class_id": "COMM", "invoice_delivery": "email"}
 REGISTRATION = {

@@ -6,19 +6,19 @@ import re
 
 import pytest
 
-from local.template import load_template
-from scripts.openapi import route_authorizers
+from devkit.events import PORTAL_CLIENT_ID, STAFF_CLAIMS, http_event
+from devkit.routes import routes_of
+from devkit.template import load_template
 from tests.conftest import call
-from tests.support.events import PORTAL_CLIENT_ID, STAFF_CLAIMS, http_event
 
-STAFF_ROUTES = sorted((m, p) for (m, p), _ in route_authorizers(load_template()).items() if p.startswith("/admin/"))
+STAFF_ROUTES = sorted((r.method, r.path) for r in routes_of(load_template()) if r.path.startswith("/admin/"))
 
 
 def test_every_admin_route_is_behind_the_staff_authorizer(template):
     assert STAFF_ROUTES
-    for (method, path), authorizer in route_authorizers(template).items():
-        if path.startswith("/admin/"):
-            assert authorizer == "StaffAuthorizer", f"{method} {path} is not guarded by the staff pool"
+    for route in routes_of(template):
+        if route.path.startswith("/admin/"):
+            assert route.authorizer == "StaffAuthorizer", f"{route.route_key} is not guarded by the staff pool"
     api = next(r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::HttpApi")
     jwt = api["Properties"]["Auth"]["Authorizers"]["StaffAuthorizer"]
     assert jwt["IdentitySource"] == "$request.header.Authorization"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from local.gateway import Route, routes_of
-from local.template import load_template
+from devkit.routes import Route, routes_of
+from devkit.template import load_template
 
 IDENTITIES = ("anonymous", "staff", "all_sites", "one_site", "other_account", "just_disabled")
 POOL_OF: dict[str, str | None] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from local.template import resources_of_type
+from devkit.template import resources_of_type
 
 
 def alarms(template: dict[str, Any]) -> list[dict[str, Any]]:

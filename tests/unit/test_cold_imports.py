@@ -10,27 +10,24 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from local.template import ROOT, load_template
-from scripts.bench_coldstart import ANCHOR, FLOOR, base_environment, spec_argument, targets
+from benchmarks.coldstart import ANCHOR, FLOOR, base_environment, targets
+from benchmarks.coldstart_probe import spec_argument
+from devkit.template import ROOT, load_template
 
 TEMPLATE = load_template()
-SPECS = {name: spec for name, spec in targets(TEMPLATE, Path("unused")).items() if name not in (FLOOR, ANCHOR)}
+SPECS = {name: spec for name, spec in targets(TEMPLATE).items() if name not in (FLOOR, ANCHOR)}
 # Their routes take an email in a request body: they import email_validator when one comes.
 VALIDATES_EMAILS = {"ContactsFunction", "SelfRegisterFunction"}
 NEVER_AT_IMPORT = ("aws_xray_sdk", "email_validator", "aws_lambda_powertools.utilities.parser")
 
 CHILD = """
 import json, sys
-from pathlib import Path
-from local.functions import import_function_module
-from local.template import FunctionSpec
-raw = json.loads(sys.argv[1])
-spec = FunctionSpec(raw["logical_id"], Path(raw["code_uri"]), raw["handler"], raw["environment"], {}, 3)
-import_function_module(spec, module_prefix="cold_")
+from benchmarks.coldstart_probe import spec_from_argument
+from devkit.functions import import_function_module
+import_function_module(spec_from_argument(sys.argv[1]), module_prefix="cold_")
 at_import = sorted(sys.modules)
 from portal_access.dal.contacts_table import contact_from_item
 from portal_access.models.settings import SystemOptions

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from devkit.template import Resolver, parameter_defaults
 from local.event_sources import (
     EXHAUSTED,
     InvokeResult,
@@ -18,7 +19,6 @@ from local.event_sources import (
     sqs_filter_view,
     stream_failure_message,
 )
-from local.template import Resolver, parameter_defaults
 
 
 def _id(record: str) -> str:

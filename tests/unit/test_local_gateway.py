@@ -14,21 +14,11 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from werkzeug.test import Client
 
-from local.authorizer import JwksCache, JwtAuthorizer, Unauthorized, bearer_token, gateway_claims, verify_jwt
-from local.gateway import (
-    Cors,
-    Gateway,
-    IncomingRequest,
-    Route,
-    authorizers_of,
-    build_event,
-    cors_of,
-    http_answer,
-    match_route,
-    routes_of,
-)
+from devkit.routes import JwtAuthorizer, Route, authorizers_of, match_route, routes_of
+from devkit.template import Resolver
+from local.authorizer import JwksCache, Unauthorized, bearer_token, gateway_claims, verify_jwt
+from local.gateway import Cors, Gateway, IncomingRequest, build_event, cors_of, http_answer
 from local.runtime import InvocationError
-from local.template import Resolver
 
 ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_staff"
 AUTHORIZER = JwtAuthorizer(name="StaffAuthorizer", issuer=ISSUER, audience=("staff-client",))

@@ -8,8 +8,8 @@ from typing import Any
 import boto3
 import pytest
 
+from devkit.template import function_spec, parameter_defaults, resources_of_type
 from local.provision import Provisioned, provision
-from local.template import function_spec, parameter_defaults, resources_of_type
 
 
 @pytest.fixture

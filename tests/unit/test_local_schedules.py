@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from devkit.template import Resolver, parameter_defaults
 from local.schedules import Scheduler, schedules
-from local.template import Resolver, parameter_defaults
 
 
 def test_the_templates_schedules_are_found_with_their_rate(template):

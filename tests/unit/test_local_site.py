@@ -7,8 +7,8 @@ import re
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from devkit.template import Resolver, load_template, parameter_defaults
 from local.site import PAGES, PORTAL_ROOT, Site, security_headers
-from local.template import Resolver, load_template, parameter_defaults
 
 CONFIG = {"user_pool_id": "us-east-1_abc", "client_id": "client", "cognito_endpoint": "/_local/cognito"}
 

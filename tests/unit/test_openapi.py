@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from scripts.openapi import OPENAPI_PATH, render, route_authorizers
+from devkit.routes import routes_of
+from scripts.openapi import OPENAPI_PATH, render
 
 
 @pytest.fixture(scope="module")
@@ -21,17 +22,17 @@ def test_committed_openapi_is_current(generated):
 
 
 def test_every_template_route_is_documented_with_its_authorizer(generated, template):
-    routes = route_authorizers(template)
+    routes = routes_of(template)
     assert routes, "the template declares no HTTP routes"
-    for (method, path), authorizer in routes.items():
-        operation = generated["paths"].get(path, {}).get(method.lower())
-        assert operation is not None, f"{method} {path} is routed by the template but absent from the OpenAPI"
-        expected: list[dict[str, list[str]]] = [] if authorizer == "NONE" else [{authorizer: []}]
-        assert operation["security"] == expected, f"{method} {path}"
+    for route in routes:
+        operation = generated["paths"].get(route.path, {}).get(route.method.lower())
+        assert operation is not None, f"{route.route_key} is routed by the template but absent from the OpenAPI"
+        expected: list[dict[str, list[str]]] = [] if route.authorizer is None else [{route.authorizer: []}]
+        assert operation["security"] == expected, route.route_key
 
 
 def test_every_documented_operation_is_routed_by_the_template(generated, template):
-    routes = set(route_authorizers(template))
+    routes = {(route.method, route.path) for route in routes_of(template)}
     for path, operations in generated["paths"].items():
         for method in operations:
             assert (method.upper(), path) in routes, f"{method.upper()} {path} has a handler but no template route"
@@ -40,7 +41,7 @@ def test_every_documented_operation_is_routed_by_the_template(generated, templat
 def test_every_template_route_states_its_domain_errors(template):
     from scripts.openapi_errors import DOMAIN_ERRORS
 
-    missing = [f"{m} {p}" for m, p in route_authorizers(template) if f"{m} {p}" not in DOMAIN_ERRORS]
+    missing = [r.route_key for r in routes_of(template) if r.route_key not in DOMAIN_ERRORS]
     assert not missing, f"add these routes to scripts/openapi_errors.py DOMAIN_ERRORS: {missing}"
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from local.template import resources_of_type
+from devkit.routes import routes_of
+from devkit.template import resources_of_type
 
 # SAM policy templates that grant Scan or whole-table writes beyond what a route needs.
 TOO_BROAD = {"DynamoDBCrudPolicy", "DynamoDBReadPolicy", "DynamoDBWritePolicy", "AmazonDynamoDBFullAccess"}
@@ -102,20 +103,13 @@ def test_active_tracing_without_a_tracer_sdk(template):
 
 def test_functions_behind_public_routes_have_reserved_concurrency(template):
     """An anonymous flood runs at most PublicReservedConcurrency instances of a public function."""
-    from scripts.openapi import route_authorizers
-
-    public_routes = {route for route, authorizer in route_authorizers(template).items() if authorizer == "NONE"}
-    assert public_routes
-    for logical_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
-        events = resource["Properties"].get("Events", {}).values()
-        routes = {
-            (e["Properties"]["Method"].upper(), e["Properties"]["Path"]) for e in events if e["Type"] == "HttpApi"
-        }
-        if routes & public_routes:
-            reserved = resource["Properties"].get("ReservedConcurrentExecutions")
-            assert reserved == {
-                "Fn::If": ["ReservePublicConcurrency", {"Ref": "PublicReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
-            }, logical_id
+    public_functions = {route.function_id for route in routes_of(template) if route.authorizer is None}
+    assert public_functions
+    for logical_id in public_functions:
+        reserved = template["Resources"][logical_id]["Properties"].get("ReservedConcurrentExecutions")
+        assert reserved == {
+            "Fn::If": ["ReservePublicConcurrency", {"Ref": "PublicReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+        }, logical_id
     parameter = template["Parameters"]["PublicReservedConcurrency"]
     assert parameter["Type"] == "Number"
     assert parameter["Default"] > 0

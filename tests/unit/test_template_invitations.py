@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from local.template import resources_of_type
+from devkit.template import resources_of_type
 
 INVITE_FUNCTIONS = ("InviteAdminFunction", "AutoInviteFunction", "AcceptInvitationFunction")
 

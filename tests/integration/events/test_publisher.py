@@ -14,8 +14,8 @@ import boto3
 import pytest
 from boto3.dynamodb.types import TypeSerializer
 
+from devkit.events import load_event
 from tests.conftest import Function, Stack
-from tests.support.events import load_event
 from tests.support.invitations import SENT_INVITATION
 
 SENT = SENT_INVITATION

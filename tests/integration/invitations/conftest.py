@@ -14,10 +14,11 @@ import pytest
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from tests.conftest import Function, HttpResponse, Stack, call
+from devkit.events import STAFF_CLAIMS, http_event, load_event
+from devkit.responses import HttpResponse
+from devkit.streams import stored_images, stream_event
+from tests.conftest import Function, Stack, call
 from tests.integration.conftest import StaffApi
-from tests.support.events import STAFF_CLAIMS, http_event, load_event
-from tests.support.streams import stored_images, stream_event
 
 REGION = "us-east-1"
 TOKEN_IN_LINK = re.compile(r"#token=([A-Za-z0-9_.\-]+)")

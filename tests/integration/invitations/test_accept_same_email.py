@@ -14,8 +14,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from devkit.responses import HttpResponse
 from portal_access.dal.keys import login_email_guard_key
-from tests.conftest import HttpResponse
 from tests.integration.invitations.conftest import GOOD_PASSWORD
 
 EMAIL = "pat.new@example.com"

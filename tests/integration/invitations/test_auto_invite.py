@@ -7,9 +7,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from devkit.events import load_event
+from devkit.streams import stored_images, stream_event
 from portal_access.email.sender import SesEmailSender
-from tests.support.events import load_event
-from tests.support.streams import stored_images, stream_event
 
 
 def _invitation_triggers(invites, contact_id):

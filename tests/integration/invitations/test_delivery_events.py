@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from devkit.events import STAFF_CLAIMS, http_event, load_event
 from local.mailbox import SentEmail, simulated_events
 from portal_access.models.delivery import INVITATION_TAG
 from tests.conftest import Function, call
-from tests.support.events import STAFF_CLAIMS, http_event, load_event
 
 SIMULATOR = "simulator.amazonses.com"
 

@@ -11,8 +11,9 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import Function, HttpResponse, Stack, call
-from tests.support.events import http_event
+from devkit.events import http_event
+from devkit.responses import HttpResponse
+from tests.conftest import Function, Stack, call
 
 
 @pytest.fixture

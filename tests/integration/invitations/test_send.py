@@ -8,9 +8,9 @@ from urllib.parse import quote
 import boto3
 import pytest
 
+from devkit.events import load_event
 from portal_access.domain.tokens import hash_secret
 from tests.conftest import call
-from tests.support.events import load_event
 
 
 def _statuses(invites, contact_id):

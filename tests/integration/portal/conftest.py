@@ -4,8 +4,6 @@ identities for the authorization matrix."""
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,11 +11,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import Function, HttpResponse, call
+from devkit.events import http_event
+from devkit.responses import HttpResponse
+from devkit.tokens import unverified_claims
+from tests.conftest import Function, call
 from tests.integration.conftest import StaffApi
 from tests.integration.invitations import conftest as invitations
 from tests.integration.invitations.conftest import GOOD_PASSWORD, AcceptApi, PortalPool
-from tests.support.events import http_event
 
 # The invitations tests' fixtures: logins are made here the way they are in production.
 portal_pool = invitations.portal_pool
@@ -58,9 +58,7 @@ def portal(portal_function: Function) -> PortalApi:
 
 def token_claims(access_token: str) -> Claims:
     """What the gateway's JWT authorizer puts in the event after verifying the token."""
-    payload = access_token.split(".")[1]
-    decoded: Claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    return decoded
+    return unverified_claims(access_token)
 
 
 @dataclass

@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from local.gateway import Route
+from devkit.events import STAFF_CLAIMS, http_event
+from devkit.routes import Route
 from tests.conftest import Function, call
 from tests.integration.portal.conftest import PortalWorld, site_body
 from tests.support.authorization_matrix import (
@@ -39,7 +40,6 @@ from tests.support.authorization_matrix import (
     probe_paths,
     table,
 )
-from tests.support.events import STAFF_CLAIMS, http_event
 
 ROUTES = matrix_routes()
 PROBES = portal_probes("49418", ("49418001", "49418002", "49418004", "49418999"), "21638", ("21638001", "21638002"))

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from devkit.aws_calls import AwsCalls
 from tests.integration.portal.conftest import PortalWorld, site_body
-from tests.support.aws_calls import AwsCalls
 
 SITE = "/portal/accounts/{}/sites/{}"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import boto3
 import pytest
 
+from devkit.events import http_event, load_event
 from portal_access.domain import access
 from tests.conftest import call
 from tests.integration.portal.conftest import seen, site_body
-from tests.support.events import http_event, load_event
 
 SITE = "/portal/accounts/{}/sites/{}"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -15,10 +15,12 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 
-from tests.conftest import Function, HttpResponse, Stack, call
+from devkit.aws_calls import AwsCalls, listening
+from devkit.events import load_event
+from devkit.responses import HttpResponse
+from tests.conftest import Function, Stack, call
 from tests.integration.conftest import PORTAL_CLASS, StaffApi
 from tests.integration.invitations.conftest import Outbox
-from tests.support.events import load_event
 
 INVOICE = {
     "invoice_number": "INV-100234",
@@ -208,34 +210,8 @@ def staff_lists(staff_lists_function: Function) -> StaffApi:
     return request
 
 
-class DynamoCalls:
-    """DynamoDB calls a function's client made, by operation name."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.counts[model.name] += 1
-
-    def reset(self) -> None:
-        self.counts.clear()
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
 @pytest.fixture
-def count_calls() -> Iterator[Callable[[Any], DynamoCalls]]:
-    """count_calls(client): start counting the calls that client makes."""
-    registered: list[tuple[Any, DynamoCalls]] = []
-
-    def attach(client: Any) -> DynamoCalls:
-        counter = DynamoCalls()
-        client.meta.events.register("before-call.dynamodb", counter)
-        registered.append((client, counter))
-        return counter
-
-    yield attach
-    for client, counter in registered:
-        client.meta.events.unregister("before-call.dynamodb", counter)
+def count_calls() -> Iterator[Callable[[Any], AwsCalls]]:
+    """count_calls(client): start recording the DynamoDB calls that client makes."""
+    with ExitStack() as stack:
+        yield lambda client: stack.enter_context(listening(client.meta.events, AwsCalls(), service="dynamodb"))

@@ -121,6 +121,6 @@ def test_the_staff_list_needs_a_staff_identity(staff_lists):
 
 
 def test_the_sample_event_is_a_request_for_rice_street():
-    from tests.support.events import load_event
+    from devkit.events import load_event
 
     assert json.loads(load_event(EVENT)["body"])["address"]["line1"] == RICE_ST["line1"]

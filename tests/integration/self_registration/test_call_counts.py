@@ -29,31 +29,31 @@ class TestPublicRoutes:
         for _ in range(3):
             post("login_config_request.json")
 
-        assert calls.counts == {"GetItem": 1}
+        assert calls.of("dynamodb") == {"GetItem": 1}
 
     def test_self_registration_is_two_counter_updates(self, post, counted):
         public_calls, _ = counted
 
         post(SELF_REGISTRATION, REQUEST)
 
-        assert public_calls.counts == {"UpdateItem": 2}
+        assert public_calls.of("dynamodb") == {"UpdateItem": 2}
 
     def test_a_rate_limited_self_registration_adds_the_attempt_record(self, post, counted):
         public_calls, _ = counted
         for _ in range(5):
             post(SELF_REGISTRATION, REQUEST)
-        public_calls.reset()
+        public_calls.clear()
 
         assert post(SELF_REGISTRATION, REQUEST).status == 429
 
-        assert public_calls.counts == {"UpdateItem": 1, "PutItem": 1}
+        assert public_calls.of("dynamodb") == {"UpdateItem": 1, "PutItem": 1}
 
     def test_access_request_is_two_counter_updates(self, post, counted):
         public_calls, _ = counted
 
         post(ACCESS_REQUEST, ADDRESS_REQUEST)
 
-        assert public_calls.counts == {"UpdateItem": 2}
+        assert public_calls.of("dynamodb") == {"UpdateItem": 2}
 
 
 class TestWorker:
@@ -89,7 +89,7 @@ class TestWorker:
 
         drain()
 
-        assert worker_calls.counts == expected
+        assert worker_calls.of("dynamodb") == expected
 
     def test_self_registration_reusing_a_contact(self, post, drain, counted, staff):
         _, worker_calls = counted
@@ -99,7 +99,7 @@ class TestWorker:
         drain()
 
         # the send reads no account or class again: the verification read them
-        assert worker_calls.counts == {
+        assert worker_calls.of("dynamodb") == {
             "BatchGetItem": 2,
             "PutItem": 3,
             "GetItem": 6,
@@ -123,7 +123,13 @@ class TestWorker:
 
         drain()
 
-        assert worker_calls.counts == {"BatchGetItem": 2, "PutItem": 3, "GetItem": 5, "Query": 1, "UpdateItem": 1}
+        assert worker_calls.of("dynamodb") == {
+            "BatchGetItem": 2,
+            "PutItem": 3,
+            "GetItem": 5,
+            "Query": 1,
+            "UpdateItem": 1,
+        }
 
     @pytest.mark.parametrize(
         ("line1", "expected"),
@@ -138,7 +144,7 @@ class TestWorker:
 
         drain()
 
-        assert worker_calls.counts == expected
+        assert worker_calls.of("dynamodb") == expected
 
 
 @pytest.mark.parametrize("path", ["/admin/access-requests", "/admin/self-registrations"])
@@ -147,4 +153,4 @@ def test_staff_lists_are_one_query(path, staff_lists, staff_lists_function, coun
 
     assert staff_lists(path).status == 200
 
-    assert calls.counts == {"Query": 1}
+    assert calls.of("dynamodb") == {"Query": 1}

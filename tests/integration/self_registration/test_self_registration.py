@@ -11,10 +11,10 @@ import json
 import boto3
 import pytest
 
+from devkit.streams import stored_images, stream_event
 from portal_access.domain.codes import hash_code
 from portal_access.models.self_service import SELF_REGISTRATION_RECEIVED
 from tests.integration.self_registration.conftest import INVOICE
-from tests.support.streams import stored_images, stream_event
 
 REQUEST = {
     "invoice_number": "INV-100234",
@@ -302,7 +302,7 @@ class TestSwitchesAndLimits:
 
         post(EVENT, REQUEST)
 
-        assert calls.counts == {"UpdateItem": 2}
+        assert calls.of("dynamodb") == {"UpdateItem": 2}
 
 
 class TestBadInput:
@@ -352,7 +352,7 @@ class TestBadInput:
 
 
 def test_invoice_fixture_matches_the_sample_event():
-    from tests.support.events import load_event
+    from devkit.events import load_event
 
     assert json.loads(load_event(EVENT)["body"])["invoice_number"] == INVOICE["invoice_number"]
 

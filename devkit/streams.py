@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tests.support.events import load_event
+from devkit.events import load_event
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

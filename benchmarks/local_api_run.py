@@ -1,163 +1,42 @@
-"""The local HTTP API under load. In a child process of its own (`python -m scripts.bench_http`),
-the local stack is started as `python -m local` starts it (local/__main__.py: moto server in the
-process, everything provisioned, every function hosted, the HTTP API on a free 127.0.0.1 port,
-demo data seeded), a portal login is made through the API as a user would (a contact, an
-invitation from the outbox, accepted, signed in), then per case:
-
-- gateway: a load generator in its own process, one keep-alive connection, requests one after
-  another, bounded in count and time, against the local HTTP API (JWT authorizer, event
-  conversion, the function, DynamoDB calls to the moto server);
-- direct: the same requests, built by the gateway's own event conversion with the same verified
-  claims, handed to the handler in the stack's process, against the same moto server and data.
-
-Both paths reach moto the same way (HTTP to the server thread in that process), so `gateway /
-direct` is the gateway's own share (HTTP, authorizer, conversion, client) as a ratio. Only
-loopback addresses are used.
+"""The child process of benchmarks/local_api.py: `python -m benchmarks.local_api_run --out FILE`.
+`python -m local`'s own `main` runs in the main thread (it serves until SIGTERM); once its
+stack.json is written, a worker thread makes the portal login, loads each case through the
+gateway and directly, writes the results to FILE and stops the stack.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import re
 import signal
-import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import boto3
 import requests
 
+from benchmarks.local_api import STARTUP_SECONDS, LoadResult, load_in_process, load_over_http
+from devkit.functions import environment, handler_of, import_function_module
+from devkit.lambda_context import FakeLambdaContext
+from devkit.routes import match_route, routes_of
+from devkit.template import Resolver, function_spec, load_template, placeholder_resolver
+from devkit.tokens import unverified_claims
+from local.__main__ import main as local_main
 from local.authorizer import gateway_claims
-from local.functions import environment, handler_of, import_function_module
-from local.gateway import IncomingRequest, build_event, match_route, routes_of
-from local.template import ROOT, Resolver, function_spec, load_template, parameter_defaults
-from tests.support.lambda_context import FakeLambdaContext
+from local.gateway import IncomingRequest, build_event
 
-MAX_REQUESTS = 2000
-MAX_SECONDS = 15.0
-WARM_UP = 20
-STARTUP_SECONDS = 180  # the child: start, seed, portal login
 PORTAL_EMAIL = "bench.portal@example.com"
 PORTAL_PASSWORD = "Bench-Portal-2026"  # noqa: S105 - a moto login made for the run
 GRID_ACCOUNT = "49418"  # seeded by the local stack (local/seed.py)
 TOKEN_IN_LINK = re.compile(r"#token=([A-Za-z0-9_.\-]+)")
-LOOPBACK = ("127.0.0.1", "localhost")
-
-
-@dataclass
-class Sample:
-    requests: int
-    errors: int
-    seconds: float
-    latencies: list[float]
-
-    @property
-    def requests_per_second(self) -> float:
-        return self.requests / self.seconds if self.seconds else float("nan")
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.latencies) if self.latencies else float("nan")
-
-    @property
-    def p99(self) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-
-
-@dataclass
-class LoadResult:
-    route: str
-    gateway: Sample
-    direct: Sample
-    error: str | None = None
-
-    @property
-    def p50_ratio(self) -> float:
-        return self.gateway.p50 / self.direct.p50
-
-    @property
-    def throughput_ratio(self) -> float:
-        return self.gateway.requests_per_second / self.direct.requests_per_second
-
-
-# The load generator: a separate process, stdlib only, one keep-alive connection.
-LOAD_GENERATOR = """
-import http.client, json, sys, time
-spec = json.loads(sys.argv[1])
-connection = http.client.HTTPConnection(spec["host"], spec["port"], timeout=30)
-def one():
-    started = time.perf_counter()
-    connection.request("GET", spec["path"], headers=spec["headers"])
-    response = connection.getresponse()
-    response.read()
-    return time.perf_counter() - started, response.status
-for _ in range(spec["warm_up"]):
-    one()
-latencies, errors = [], 0
-started = time.perf_counter()
-while len(latencies) < spec["max_requests"] and time.perf_counter() - started < spec["max_seconds"]:
-    seconds, status = one()
-    latencies.append(seconds)
-    errors += status != 200
-print(json.dumps({"latencies": latencies, "errors": errors, "seconds": time.perf_counter() - started}))
-"""
-
-
-def load_over_http(url: str, path: str, headers: Mapping[str, str]) -> Sample:
-    parts = urlsplit(url)
-    if parts.hostname not in LOOPBACK:
-        raise ValueError(f"refusing to load anything but loopback: {url}")
-    spec = {
-        "host": parts.hostname,
-        "port": parts.port or 80,
-        "path": path,
-        "headers": {**headers, "Connection": "keep-alive"},
-        "warm_up": WARM_UP,
-        "max_requests": MAX_REQUESTS,
-        "max_seconds": MAX_SECONDS,
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", LOAD_GENERATOR, json.dumps(spec)],
-        capture_output=True,
-        text=True,
-        timeout=MAX_SECONDS + 120,
-        check=True,
-    )
-    result = json.loads(done.stdout)
-    return Sample(len(result["latencies"]), result["errors"], result["seconds"], result["latencies"])
-
-
-def load_in_process(invoke: Callable[[], int]) -> Sample:
-    for _ in range(WARM_UP):
-        invoke()
-    latencies: list[float] = []
-    errors = 0
-    started = time.perf_counter()
-    while len(latencies) < MAX_REQUESTS and time.perf_counter() - started < MAX_SECONDS:
-        begun = time.perf_counter()
-        status = invoke()
-        latencies.append(time.perf_counter() - begun)
-        errors += status != 200
-    return Sample(len(latencies), errors, time.perf_counter() - started, latencies)
-
-
-# The local stack, in this (child) process: `python -m local`'s own `main` in the main thread
-# (it serves until SIGTERM), the cases in a worker thread once its stack.json is written.
 
 
 def wait_for_stack(stack_json: Path) -> dict[str, Any]:
@@ -211,20 +90,9 @@ def portal_login(facts: Mapping[str, Any]) -> str:
     return str(result["AuthenticationResult"]["AccessToken"])
 
 
-def token_claims(token: str) -> dict[str, Any]:
-    """The payload of a JWT the gateway's authorizer accepted (it verified it; here it is read)."""
-    payload = token.split(".")[1]
-    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    return decoded
-
-
 def stack_resolver(template: Mapping[str, Any], facts: Mapping[str, Any]) -> Resolver:
     """Names as the running local stack made them (its stack.json), for the direct handler."""
-    resolver = Resolver(parameters=parameter_defaults(template))
-    for logical_id in template.get("Resources", {}):
-        resolver.physical[logical_id] = f"local-{logical_id}"
-        for attribute in ("Arn", "StreamArn", "QueueName", "QueueUrl", "ProviderURL"):
-            resolver.attributes[(logical_id, attribute)] = f"arn:aws:local:::{logical_id}/{attribute}"
+    resolver = placeholder_resolver(template, "local")
     resolver.physical.update(facts.get("tables", {}))
     resolver.physical.update(facts.get("queues", {}))
     resolver.physical["PortalUserPool"] = facts["portal_user_pool_id"]
@@ -244,7 +112,7 @@ def direct_invoker(template: Mapping[str, Any], facts: Mapping[str, Any], path: 
         raise RuntimeError(f"no route for GET {path}")
     route, parameters = matched
     spec = function_spec(template, route.function_id, stack_resolver(template, facts))
-    claims = gateway_claims(token_claims(token))
+    claims = gateway_claims(unverified_claims(token))
     # The stack put its moto endpoint and credentials in this process's environment.
     module = import_function_module(spec, module_prefix="bench_direct_")
     handler = handler_of(spec, module)
@@ -292,44 +160,10 @@ def run_cases(
     return results
 
 
-def measure_local_api(
-    template: Mapping[str, Any], *, progress: Callable[[str], None] = lambda _: None
-) -> list[LoadResult] | str:
-    """A result per case (measured in a child process), or why the local stack was not measured."""
-    if not (ROOT / "local" / "__main__.py").exists():
-        return "no `python -m local` yet"
-    with tempfile.TemporaryDirectory(prefix="bench-http-") as directory:
-        out, log_path = Path(directory) / "results.json", Path(directory) / "child.log"
-        with log_path.open("w", encoding="utf-8") as log_file:
-            try:
-                subprocess.run(
-                    [sys.executable, "-m", "scripts.bench_http", "--out", str(out)],
-                    cwd=ROOT,
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
-                    timeout=STARTUP_SECONDS + 4 * (MAX_SECONDS + 60),
-                    check=False,
-                )
-            except subprocess.TimeoutExpired:
-                return "could not measure: the local stack run timed out"
-        if not out.exists():
-            tail = log_path.read_text(encoding="utf-8").strip().splitlines()[-3:]
-            return "could not measure: " + " / ".join(tail)
-        raw = json.loads(out.read_text(encoding="utf-8"))
-    if isinstance(raw, str):
-        return raw
-    for line in raw.get("progress", []):
-        progress(line)
-    return [
-        LoadResult(r["route"], Sample(**r["gateway"]), Sample(**r["direct"]), r.get("error")) for r in raw["results"]
-    ]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True, help="where to write the results (JSON)")
     args = parser.parse_args()
-    from local.__main__ import main as local_main
 
     with tempfile.TemporaryDirectory(prefix="bench-local-") as state_dir:
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
-from local.template import ROOT, FunctionSpec
+from devkit.template import ROOT, FunctionSpec
 
 # Lambda puts layer content on sys.path (/opt/python); locally the layer is its source folder.
 LAYER_PATHS = [ROOT / "layers" / "common"]
@@ -33,11 +33,16 @@ def environment(variables: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def import_function_module(spec: FunctionSpec, *, module_prefix: str = "lambda_") -> ModuleType:
-    """Import the handler's module fresh under a name of its own (each function is its own cold start)."""
+def layer_on_path() -> None:
+    """The layer imports as `portal_access`, as in Lambda (pytest's pythonpath does the same)."""
     for layer in LAYER_PATHS:
         if str(layer) not in sys.path:
             sys.path.insert(0, str(layer))
+
+
+def import_function_module(spec: FunctionSpec, *, module_prefix: str = "lambda_") -> ModuleType:
+    """Import the handler's module fresh under a name of its own (each function is its own cold start)."""
+    layer_on_path()
     module_file, _ = spec.handler.rsplit(".", 1)
     path = spec.code_uri / f"{module_file.replace('.', '/')}.py"
     name = f"{module_prefix}{spec.logical_id}"

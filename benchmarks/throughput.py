@@ -9,8 +9,10 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from scripts.bench_routes import BATCHES, RECIPES
-from scripts.bench_world import World, dynamodb_calls
+from benchmarks.batches import BATCHES
+from benchmarks.routes import RECIPES
+from benchmarks.world import World
+from devkit.aws_calls import operations
 
 AUTO_INVITE = "AutoInviteFunction"
 REFERENCE_ROUTE = "GET /admin/contacts/{contact_id}"
@@ -40,7 +42,7 @@ class Throughput:
 def reference_seconds(world: World, runs: int = 21) -> float:
     route = world.routes[REFERENCE_ROUTE]
     request = RECIPES[REFERENCE_ROUTE](world)
-    function = world.function(route.function)
+    function = world.function(route.function_id)
     event = world.event(route, request)
     function.invoke(event)  # warm
     timings = []
@@ -62,7 +64,7 @@ def auto_invite_throughput(world: World, records: int = 100) -> Throughput | Non
         started = time.perf_counter()
         answer = function.invoke(batch.event)
         seconds = time.perf_counter() - started
-    dynamodb = len(dynamodb_calls(calls))
+    dynamodb = len(operations(calls, "dynamodb"))
     ses = sum(1 for c in calls if c.service in {"ses", "sesv2"})
     failures = len((answer or {}).get("batchItemFailures", [])) if isinstance(answer, dict) else 0
     return Throughput(

@@ -1,6 +1,7 @@
 """DynamoDB calls per route while the tables grow: every HTTP route of template.yaml driven with
-a valid request (scripts/bench_routes.py), every stream or queue consumer with a sample batch,
-at each table size in turn, in one moto world. Setup calls are not counted."""
+a valid request (benchmarks/routes.py), every stream, queue or schedule consumer with a sample
+batch (benchmarks/batches.py), at each table size in turn, in one moto world. Setup calls are
+not counted."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from scripts.bench_budgets import Budget
-from scripts.bench_routes import BATCHES, RECIPES, BatchKind, prepare
-from scripts.bench_world import Call, World, dynamodb_calls, open_world
+from benchmarks.batches import BATCHES, BatchKind
+from benchmarks.budgets import Budget
+from benchmarks.routes import RECIPES, prepare
+from benchmarks.seed import seed_to
+from benchmarks.world import World, open_world
+from devkit.aws_calls import Call, operations
 
 
 @dataclass
@@ -32,7 +36,7 @@ class Measured:
 
     @property
     def dynamodb(self) -> list[str]:
-        return dynamodb_calls(self.calls)
+        return operations(self.calls, "dynamodb")
 
     def per_record(self, service: str) -> float:
         return sum(1 for c in self.calls if c.service == service) / max(self.records, 1)
@@ -56,20 +60,20 @@ def memory_of(result: Measured, *, trace: bool) -> AbstractContextManager[None]:
 
 def measure_route(world: World, key: str, *, trace: bool = False) -> Measured:
     route = world.routes[key]
-    result = Measured(key=key, function=route.function, items=world.seeded.items)
-    loaded = world.functions[route.function]
+    result = Measured(key=key, function=route.function_id, items=world.seeded.items)
+    loaded = world.functions[route.function_id]
     if loaded.handler is None:
-        result.error = f"{route.function} does not load: {loaded.error}"
+        result.error = f"{route.function_id} does not load: {loaded.error}"
         return result
     recipe = RECIPES.get(key)
     if recipe is None:
-        result.error = "no request recipe in scripts/bench_routes.py"
+        result.error = "no request recipe in benchmarks/routes.py"
         return result
     try:
         request = recipe(world)
         event = world.event(route, request)
         # A cold instance: nothing cached from the setup's requests (e.g. the system options).
-        function = world.reload(route.function)
+        function = world.reload(route.function_id)
         with world.recorder.recording() as calls, memory_of(result, trace=trace):
             started = time.perf_counter()
             response = function.invoke(event)
@@ -121,7 +125,7 @@ def measure_all(world: World, *, trace: bool = False) -> dict[str, Measured]:
             results[kind.key] = measure_consumer(world, kind, consumer.batch_size, trace=trace)
         if not kinds:
             missing = Measured(key=consumer.function, function=consumer.function, items=world.seeded.items)
-            missing.error = "no batch recipe in scripts/bench_routes.py"
+            missing.error = "no batch recipe in benchmarks/batches.py"
             results[consumer.function] = missing
     return results
 
@@ -133,7 +137,7 @@ def grow_and_measure(
     by_size: dict[int, dict[str, Measured]] = {}
     for size in sorted(sizes):
         started = time.perf_counter()
-        world.grow(size)
+        seed_to(world, size)
         progress(f"seeded {world.seeded.items} items in {time.perf_counter() - started:.1f}s")
         started = time.perf_counter()
         # Memory at the smallest size only: the handlers read bounded pages whatever the tables

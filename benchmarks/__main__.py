@@ -21,14 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from local.template import function_spec, load_template, resources_of_type
-from scripts.bench_budgets import Budget, load_budgets
-from scripts.bench_calls import Measured, Verdict, grow_and_measure, judge
-from scripts.bench_coldstart import ANCHOR, FLOOR, MEMORY_TARGET_RATIO, TARGET_RATIO, ColdStart, dummy_resolver
-from scripts.bench_coldstart import measure as measure_cold_starts
-from scripts.bench_http import LoadResult, measure_local_api
-from scripts.bench_throughput import Throughput, auto_invite_throughput
-from scripts.bench_world import Call, open_world
+from benchmarks.budgets import Budget, load_budgets
+from benchmarks.calls import Measured, Verdict, grow_and_measure, judge
+from benchmarks.coldstart import ANCHOR, FLOOR, MEMORY_TARGET_RATIO, TARGET_RATIO, ColdStart
+from benchmarks.coldstart import measure as measure_cold_starts
+from benchmarks.local_api import LoadResult, measure_local_api
+from benchmarks.throughput import Throughput, auto_invite_throughput
+from benchmarks.world import open_world
+from devkit.aws_calls import Call
+from devkit.template import function_spec, load_template, placeholder_resolver, resources_of_type
 
 BENCHMARKS_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 SIZES = (1_000, 100_000)
@@ -178,7 +179,7 @@ def memory_rows(
     """Per function: its cold start's peak (1) plus the largest working set of one of its requests
     or batches at the smallest size (2), against the MemorySize template.yaml gives it."""
     smallest = by_size[min(by_size)]
-    resolver = dummy_resolver(template)
+    resolver = placeholder_resolver(template, "cold")
     rows = []
     for name in sorted(resources_of_type(template, "AWS::Serverless::Function")):
         result = cold.get(name)
@@ -234,11 +235,11 @@ def render(rows: list[Row]) -> str:
 
 DOC_HEADER = """# Benchmarks
 
-Written by `make bench` (`python -m scripts.bench`); do not edit by hand. Every figure is a
+Written by `make bench` (`python -m benchmarks`); do not edit by hand. Every figure is a
 ratio or a count measured side by side in this one run; absolute times are only for scale.
 
 1. **Cold start**: a fresh interpreter imports each template function's handler module with the
-   function's environment (local/template.py, local/functions.py, the layer on sys.path), building
+   function's environment (devkit/template.py, devkit/functions.py, the layer on sys.path), building
    its settings and clients; against the *floor* (boto3 + a DynamoDB client) and the *anchor* (a
    minimal Powertools `APIGatewayHttpResolver` with `enable_validation` and one pydantic route,
    plus the DynamoDB client). The import time is the child's CPU time (a Lambda init has a full
@@ -248,7 +249,7 @@ ratio or a count measured side by side in this one run; absolute times are only 
    names, from `python -X importtime`, the packages it imports beyond the anchor (own import
    time, as a share of the anchor's) and the layer module that pulls each in. No function imports
    the X-Ray SDK (Lambda's active tracing needs none), so Lambda adds nothing to these imports.
-2. **DynamoDB calls per route** (`scripts/bench_routes.py`): every HTTP route of template.yaml with
+2. **DynamoDB calls per route** (`benchmarks/routes.py`): every HTTP route of template.yaml with
    a valid request, every stream or queue consumer with a full batch (its BatchSize in the
    template; the calls are per record, rounded up), on a cold instance,
    while moto holds {sizes} accounts + sites + contacts; calls counted with a botocore

@@ -1,5 +1,7 @@
-"""template.yaml as data: a YAML loader that understands CloudFormation tags, and the pieces
-of it the local stack and the tests need (tables, functions, routes). One schema, no copies."""
+"""template.yaml as data: a YAML loader that understands CloudFormation tags, a resolver of
+intrinsic functions, and the pieces of the template the local stack, the benchmarks, the scripts
+and the tests need (tables, functions with their environment, the functions' events). Every
+reader of template.yaml goes through this module."""
 
 from __future__ import annotations
 
@@ -140,6 +142,20 @@ class Resolver:
         return re.sub(r"\$\{([^}!]+)\}", replace, text)
 
 
+def placeholder_resolver(template: Mapping[str, Any], prefix: str) -> Resolver:
+    """Made-up names for every resource (`{prefix}-{LogicalId}`, ARNs alike): enough to build a
+    function's environment when nothing is called at import (cold starts, the OpenAPI document)."""
+    resolver = Resolver(parameters=parameter_defaults(template))
+    for logical_id in template.get("Resources", {}):
+        resolver.physical[logical_id] = f"{prefix}-{logical_id}"
+        for attribute in _PLACEHOLDER_ATTRIBUTES:
+            resolver.attributes[(logical_id, attribute)] = f"arn:aws:{prefix}:::{logical_id}/{attribute}"
+    return resolver
+
+
+_PLACEHOLDER_ATTRIBUTES = ("Arn", "StreamArn", "QueueName", "QueueUrl", "ProviderURL")
+
+
 def evaluate_conditions(template: Mapping[str, Any], resolver: Resolver) -> dict[str, bool]:
     """The template's Conditions, evaluated with the resolver's parameters (in dependency order)."""
     pending = dict(template.get("Conditions", {}))
@@ -205,19 +221,55 @@ class FunctionSpec:
     memory_size: int = 128
 
 
+@dataclass(frozen=True)
+class FunctionEvent:
+    """One entry of a function's `Events`, as the template writes it (unresolved)."""
+
+    function_id: str
+    event_id: str
+    type: str  # HttpApi, DynamoDB, SQS, Schedule, ...
+    properties: dict[str, Any]
+
+
+# Lambda's event source mappings hand over at most this many records when BatchSize is not set.
+DEFAULT_BATCH_SIZE = {"DynamoDB": 100, "Kinesis": 100, "SQS": 10}
+
+
+def function_events(template: Mapping[str, Any], *types: str) -> list[FunctionEvent]:
+    """Every event of every AWS::Serverless::Function (only those of `types` when given)."""
+    return [
+        FunctionEvent(function_id, event_id, str(event.get("Type", "")), dict(event.get("Properties") or {}))
+        for function_id, resource in resources_of_type(template, "AWS::Serverless::Function").items()
+        for event_id, event in (resource["Properties"].get("Events") or {}).items()
+        if not types or event.get("Type") in types
+    ]
+
+
 def function_spec(template: Mapping[str, Any], logical_id: str, resolver: Resolver) -> FunctionSpec:
     globals_ = template.get("Globals", {}).get("Function", {})
     properties = template["Resources"][logical_id]["Properties"]
-    variables = {
-        **globals_.get("Environment", {}).get("Variables", {}),
-        **properties.get("Environment", {}).get("Variables", {}),
-    }
+    variables = properties.get("Environment", {}).get("Variables", {})
     return FunctionSpec(
         logical_id=logical_id,
         code_uri=ROOT / properties["CodeUri"],
         handler=properties["Handler"],
-        environment={name: str(resolver.resolve(value)) for name, value in variables.items()},
+        environment={
+            **globals_environment(template, resolver),
+            **{name: str(resolver.resolve(value)) for name, value in variables.items()},
+        },
         events=properties.get("Events", {}),
         timeout=int(properties.get("Timeout", globals_.get("Timeout", 3))),
         memory_size=int(properties.get("MemorySize", globals_.get("MemorySize", 128))),
     )
+
+
+def literal_globals_environment(template: Mapping[str, Any]) -> dict[str, str]:
+    """The Globals environment variables written as plain strings (no stack needed to know them)."""
+    variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    return {name: value for name, value in variables.items() if isinstance(value, str)}
+
+
+def globals_environment(template: Mapping[str, Any], resolver: Resolver) -> dict[str, str]:
+    """The environment every function gets from the template's Globals, resolved."""
+    variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    return {name: str(resolver.resolve(value)) for name, value in variables.items()}

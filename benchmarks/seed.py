@@ -12,13 +12,14 @@ Shape, for a target of N items:
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from local.functions import LAYER_PATHS
-
-if TYPE_CHECKING:
-    from scripts.bench_world import World
+from benchmarks.world import PORTAL_LOGIN, Request, World, batch_write
+from portal_access.dal.accounts_table import AccountsTable
+from portal_access.dal.contacts_table import ContactsTable
+from portal_access.domain.contacts import new_contact
+from portal_access.models.accounts import Account, Address, Site
+from portal_access.models.contacts import ContactDetails
 
 FILLER_SITES = 3
 FILLER_CONTACTS = 6
@@ -54,21 +55,10 @@ def hot_targets(items: int) -> tuple[int, int]:
     return max(3, items // 200), max(5, items // 100)
 
 
-def layer_on_path() -> None:
-    """The layer imports as `portal_access`, as in Lambda (pytest's pythonpath does the same)."""
-    for layer in LAYER_PATHS:
-        if str(layer) not in sys.path:
-            sys.path.insert(0, str(layer))
-
-
 class _Writer:
     """Items made with the layer's models and table operations, written 25 at a time."""
 
     def __init__(self, world: World) -> None:
-        layer_on_path()
-        from portal_access.dal.accounts_table import AccountsTable
-        from portal_access.dal.contacts_table import ContactsTable
-
         self.world = world
         self.accounts_table = AccountsTable(world.client, world.table("AccountsTable"))
         self.contacts_table = ContactsTable(world.client, world.table("ContactsTable"))
@@ -76,8 +66,6 @@ class _Writer:
         self.contact_items: list[dict[str, Any]] = []
 
     def account(self, account_id: str, name: str) -> None:
-        from portal_access.models.accounts import Account
-
         model = Account(
             account_id=account_id,
             name=name,
@@ -90,8 +78,6 @@ class _Writer:
         self.world.seeded.accounts += 1
 
     def site(self, account_id: str, site_id: str, number: int) -> None:
-        from portal_access.models.accounts import Address, Site
-
         model = Site(
             account_id=account_id,
             site_id=site_id,
@@ -112,9 +98,6 @@ class _Writer:
         site_id: str | None = None,
         email: str | None = None,
     ) -> str:
-        from portal_access.domain.contacts import new_contact
-        from portal_access.models.contacts import ContactDetails
-
         details = ContactDetails(name=f"Contact {number}", email=email or f"contact{number}@filler.example.com")
         model = new_contact(
             account_id, details, level="site" if site_id else "account", site_id=site_id, now=CREATED_AT
@@ -126,8 +109,6 @@ class _Writer:
         return model.contact_id
 
     def flush(self) -> None:
-        from scripts.bench_world import batch_write
-
         batch_write(self.world.client, self.world.table("AccountsTable"), self.account_items)
         batch_write(self.world.client, self.world.table("ContactsTable"), self.contact_items)
         self.account_items.clear()
@@ -136,8 +117,6 @@ class _Writer:
 
 def seed_to(world: World, items: int) -> None:
     """Grow the tables to `items` accounts + sites + contacts (see the module's docstring)."""
-    from scripts.bench_world import PORTAL_LOGIN, Request
-
     seeded = world.seeded
     write = _Writer(world)
     if seeded.items == 0:

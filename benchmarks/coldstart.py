@@ -1,5 +1,5 @@
 """Cold start per function: a fresh interpreter imports the handler's module with the function's
-environment (template.yaml, Globals merged, through local/template.py and local/functions.py,
+environment (template.yaml, Globals merged, through devkit/template.py and devkit/functions.py,
 the layer on sys.path) and so builds its settings and clients. Time and peak memory (ru_maxrss)
 of that, against two references loaded the same way in the same run:
 
@@ -20,69 +20,27 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from local.template import ROOT, FunctionSpec, Resolver, function_spec, parameter_defaults, resources_of_type
+from benchmarks.coldstart_probe import spec_argument
+from devkit.template import (
+    ROOT,
+    FunctionSpec,
+    function_spec,
+    globals_environment,
+    placeholder_resolver,
+    resources_of_type,
+)
 
 FLOOR, ANCHOR = "floor", "anchor"
 TARGET_RATIO = 1.2  # import time, in anchor times
 MEMORY_TARGET_RATIO = 1.1  # peak memory, in anchor times
 
-FLOOR_SOURCE = '''"""Floor: boto3 and a DynamoDB client."""
-import boto3
-
-client = boto3.client("dynamodb")
-
-
-def lambda_handler(event, context):
-    return {"statusCode": 200}
-'''
-
-ANCHOR_SOURCE = '''"""Anchor: a minimal Powertools HTTP handler with pydantic validation."""
-from typing import Annotated, Any
-
-import boto3
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from aws_lambda_powertools.event_handler.openapi.params import Body
-from pydantic import BaseModel
-
-client = boto3.client("dynamodb")
-app = APIGatewayHttpResolver(enable_validation=True)
-
-
-class Item(BaseModel):
-    name: str
-
-
-@app.post("/items")
-def create_item(body: Annotated[Item, Body()]) -> Item:
-    return body
-
-
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return app.resolve(event, context)
-'''
-
-# Runs in the fresh interpreter: the harness is imported first (the same for every target),
-# then only the handler module's import is timed.
-CHILD = """
-import json, resource, sys, time
-from pathlib import Path
-from local.functions import import_function_module
-from local.template import FunctionSpec
-raw = json.loads(sys.argv[1])
-spec = FunctionSpec(raw["logical_id"], Path(raw["code_uri"]), raw["handler"], raw["environment"], {}, 3)
-started, cpu_started = time.perf_counter(), time.process_time()
-import_function_module(spec, module_prefix="cold_")
-seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "maxrss_kb": maxrss_kb}))
-"""
+REFERENCES = ROOT / "benchmarks" / "references"  # floor.py and anchor.py, loaded as functions are
+PROBE = "benchmarks.coldstart_probe"
 
 
 @dataclass
@@ -115,16 +73,6 @@ class ColdStart:
         return statistics.median(self.maxrss_kb) if self.maxrss_kb else float("nan")
 
 
-def dummy_resolver(template: Mapping[str, Any]) -> Resolver:
-    """Names for everything the environment refers to; nothing is called at import."""
-    resolver = Resolver(parameters=parameter_defaults(template))
-    for logical_id in template.get("Resources", {}):
-        resolver.physical[logical_id] = f"cold-{logical_id}"
-        for attribute in ("Arn", "StreamArn", "QueueName", "QueueUrl", "ProviderURL"):
-            resolver.attributes[(logical_id, attribute)] = f"arn:aws:cold:::{logical_id}/{attribute}"
-    return resolver
-
-
 def base_environment() -> dict[str, str]:
     """A clean process environment: no endpoint, fake credentials, the runtime's region."""
     keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
@@ -138,38 +86,20 @@ def base_environment() -> dict[str, str]:
     }
 
 
-def targets(template: Mapping[str, Any], references: Path) -> dict[str, FunctionSpec]:
-    resolver = dummy_resolver(template)
-    globals_env = {
-        name: str(resolver.resolve(value))
-        for name, value in template.get("Globals", {})
-        .get("Function", {})
-        .get("Environment", {})
-        .get("Variables", {})
-        .items()
-    }
+def targets(template: Mapping[str, Any]) -> dict[str, FunctionSpec]:
+    resolver = placeholder_resolver(template, "cold")
+    globals_env = globals_environment(template, resolver)
     found = {
-        FLOOR: FunctionSpec(FLOOR, references, "floor.lambda_handler", globals_env, {}, 3),
-        ANCHOR: FunctionSpec(ANCHOR, references, "anchor.lambda_handler", globals_env, {}, 3),
+        FLOOR: FunctionSpec(FLOOR, REFERENCES, "floor.lambda_handler", globals_env, {}, 3),
+        ANCHOR: FunctionSpec(ANCHOR, REFERENCES, "anchor.lambda_handler", globals_env, {}, 3),
     }
     for logical_id in sorted(resources_of_type(template, "AWS::Serverless::Function")):
         found[logical_id] = function_spec(template, logical_id, resolver)
     return found
 
 
-def spec_argument(spec: FunctionSpec) -> str:
-    return json.dumps(
-        {
-            "logical_id": spec.logical_id,
-            "code_uri": str(spec.code_uri),
-            "handler": spec.handler,
-            "environment": spec.environment,
-        }
-    )
-
-
 def run_once(spec: FunctionSpec, *, importtime: bool = False) -> tuple[dict[str, Any], str]:
-    command = [sys.executable, *(["-X", "importtime"] if importtime else []), "-c", CHILD, spec_argument(spec)]
+    command = [sys.executable, *(["-X", "importtime"] if importtime else []), "-m", PROBE, spec_argument(spec)]
     done = subprocess.run(
         command, capture_output=True, text=True, env=base_environment(), cwd=ROOT, timeout=120, check=False
     )
@@ -229,32 +159,28 @@ def heaviest_imports(
 def measure(
     template: Mapping[str, Any], *, runs: int = 11, progress: Callable[[str], None] = lambda _: None
 ) -> dict[str, ColdStart]:
-    with tempfile.TemporaryDirectory(prefix="bench-cold-") as directory:
-        references = Path(directory)
-        (references / "floor.py").write_text(FLOOR_SOURCE, encoding="utf-8")
-        (references / "anchor.py").write_text(ANCHOR_SOURCE, encoding="utf-8")
-        specs = targets(template, references)
-        results = {name: ColdStart(name) for name in specs}
-        for round_number in range(runs + 1):  # round 0 warms the bytecode caches
-            for name, spec in specs.items():
-                result = results[name]
-                if result.error:
-                    continue
-                try:
-                    measured, _ = run_once(spec)
-                except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
-                    result.error = str(error)
-                    continue
-                if round_number:
-                    result.seconds.append(float(measured["seconds"]))
-                    result.cpu_seconds.append(float(measured["cpu_seconds"]))
-                    result.maxrss_kb.append(int(measured["maxrss_kb"]))
-            progress(f"cold start round {round_number}/{runs}")
-        # Every function names what it imports beyond the anchor: the shares that remain.
-        functions = [r for n, r in results.items() if n not in (FLOOR, ANCHOR) and not r.error]
-        if functions and not results[ANCHOR].error:
-            anchor_run, anchor_stderr = run_once(specs[ANCHOR], importtime=True)
-            for result in functions:
-                _, stderr = run_once(specs[result.name], importtime=True)
-                result.heaviest = heaviest_imports(stderr, anchor_stderr, float(anchor_run["seconds"]))
+    specs = targets(template)
+    results = {name: ColdStart(name) for name in specs}
+    for round_number in range(runs + 1):  # round 0 warms the bytecode caches
+        for name, spec in specs.items():
+            result = results[name]
+            if result.error:
+                continue
+            try:
+                measured, _ = run_once(spec)
+            except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
+                result.error = str(error)
+                continue
+            if round_number:
+                result.seconds.append(float(measured["seconds"]))
+                result.cpu_seconds.append(float(measured["cpu_seconds"]))
+                result.maxrss_kb.append(int(measured["maxrss_kb"]))
+        progress(f"cold start round {round_number}/{runs}")
+    # Every function names what it imports beyond the anchor: the shares that remain.
+    functions = [r for n, r in results.items() if n not in (FLOOR, ANCHOR) and not r.error]
+    if functions and not results[ANCHOR].error:
+        anchor_run, anchor_stderr = run_once(specs[ANCHOR], importtime=True)
+        for result in functions:
+            _, stderr = run_once(specs[result.name], importtime=True)
+            result.heaviest = heaviest_imports(stderr, anchor_stderr, float(anchor_run["seconds"]))
     return results

@@ -1,5 +1,5 @@
-"""One valid request per route of the template (and a sample batch per stream or queue consumer),
-with the setup each needs. Setup goes through the service's own routes and is not counted; only
+"""One valid request per route of the template, with the setup each needs (benchmarks/batches.py
+does the same for the stream and queue consumers). Setup goes through the service's own routes and is not counted; only
 the request a recipe returns is.
 
 A route of template.yaml without a recipe here is reported (and fails the call-budget test):
@@ -8,23 +8,17 @@ add one when you add a route.
 
 from __future__ import annotations
 
-import copy
-import json
 import re
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-import boto3
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
 
-from local.mailbox import SentEmail, simulated_events
-from scripts.bench_seed import HOT_CLASS_BODY, site_address
-from scripts.bench_world import REGION, Request, World
-from tests.support.events import load_event
-from tests.support.streams import stream_event
+from benchmarks.seed import HOT_CLASS_BODY, site_address
+from benchmarks.world import REGION, Request, World
 
 Recipe = Callable[[World], Request]
 RECIPES: dict[str, Recipe] = {}
@@ -93,9 +87,6 @@ def send_invitation(world: World, contact_id: str) -> None:
 
 def latest_token(email: str) -> str:
     """The invitation link moto's SES delivered to `email` last."""
-    from moto.core.models import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
     for message in reversed(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages):
         if email in message.destinations.get("ToAddresses", []):
             match = TOKEN_IN_LINK.search(message.body)
@@ -370,162 +361,3 @@ def portal_me(world: World) -> Request:
 @recipe("GET /portal/accounts/{account_id}/sites/{site_id}")
 def portal_site(world: World) -> Request:
     return Request(params={"account_id": world.HOT_ACCOUNT, "site_id": world.seeded.hot_sites[1]})
-
-
-# Stream and queue consumers: a batch of `records`, made as the event source would deliver it
-
-
-@dataclass
-class Batch:
-    event: dict[str, Any]
-    records: int
-
-
-BatchRecipe = Callable[[World, int], Batch]
-
-
-@dataclass(frozen=True)
-class BatchKind:
-    function: str  # logical id
-    variant: str  # "" when the function has one kind of record
-    make: BatchRecipe
-
-    @property
-    def key(self) -> str:
-        return f"{self.function} ({self.variant})" if self.variant else self.function
-
-
-BATCHES: list[BatchKind] = []
-
-
-def batch_recipe(logical_id: str, variant: str = "") -> Callable[[BatchRecipe], BatchRecipe]:
-    def register(function: BatchRecipe) -> BatchRecipe:
-        BATCHES.append(BatchKind(logical_id, variant, function))
-        return function
-
-    return register
-
-
-def stored_images(world: World, contact_ids: list[str]) -> list[dict[str, Any]]:
-    table = world.table("ContactsTable")
-    return [dict(world.client.get_item(TableName=table, Key={"contact_id": {"S": c}})["Item"]) for c in contact_ids]
-
-
-@batch_recipe("AutoInviteFunction")
-def contacts_inserted(world: World, records: int) -> Batch:
-    """`records` contacts inserted on the hot account (active, class auto-sends), as the stream
-    delivers them: each gets its invitation."""
-    ids = [fresh_contact(world)["contact_id"] for _ in range(records)]
-    return Batch(stream_event(stored_images(world, ids)), records)
-
-
-def drain(url: str) -> None:
-    """Delete what waits on the queue (what measured routes enqueued; PurgeQueue is once a minute)."""
-    sqs = boto3.client("sqs", region_name=REGION)
-    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        for message in messages:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-
-
-def queued(world: World, queue_logical_id: str, produce: Callable[[], None], records: int) -> Batch:
-    """What `produce` (the public routes) put on the queue, received as the event source mapping
-    receives it and shaped like events/self_registration_queue_batch.json."""
-    sqs = boto3.client("sqs", region_name=REGION)
-    url = world.resolver.physical[queue_logical_id]
-    drain(url)
-    for _ in range(records):
-        produce()
-    messages: list[dict[str, Any]] = []
-    while len(messages) < records:
-        received = sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"], MessageAttributeNames=["All"]
-        ).get("Messages", [])
-        if not received:
-            break
-        messages.extend(dict(m) for m in received)
-    sample = load_event("self_registration_queue_batch.json")["Records"][0]
-    event_records = []
-    for message in messages:
-        record = copy.deepcopy(sample)
-        record.update(
-            messageId=message["MessageId"],
-            receiptHandle=message["ReceiptHandle"],
-            body=message["Body"],
-            md5OfBody=message["MD5OfBody"],
-            attributes=dict(message.get("Attributes", {})),
-            messageAttributes={
-                name: {"stringValue": value["StringValue"], "dataType": value["DataType"]}
-                for name, value in message.get("MessageAttributes", {}).items()
-            },
-        )
-        event_records.append(record)
-    return Batch({"Records": event_records}, len(event_records))
-
-
-@batch_recipe("SelfRegistrationWorkerFunction", "self-registration")
-def self_registrations_queued(world: World, records: int) -> Batch:
-    """Request Login attempts that verify: a new contact is created and invited."""
-
-    def produce() -> None:
-        body = self_registration_body(world)
-        world.call("POST /portal/self-registrations", Request(body=body, status=202))
-
-    return queued(world, "SelfRegistrationQueue", produce, records)
-
-
-@batch_recipe("SelfRegistrationWorkerFunction", "access request")
-def access_requests_queued(world: World, records: int) -> Batch:
-    """Requests by an address that matches a site: recorded for staff, acknowledged by email."""
-
-    def produce() -> None:
-        world.call("POST /portal/access-requests", Request(body=access_request_body(world), status=202))
-
-    return queued(world, "SelfRegistrationQueue", produce, records)
-
-
-@batch_recipe("DeliveryEventsFunction")
-def delivery_events_queued(world: World, records: int) -> Batch:
-    """SES reports the delivery of `records` invitations, one event each, as the queue carries
-    them (raw SNS delivery: the body is the event the local mailbox simulator makes)."""
-    sample = load_event("delivery_events_queue_batch.json")["Records"][0]
-    event_records = []
-    for _ in range(records):
-        contact = fresh_contact(world, email=f"success+{world.unique('d')}@simulator.amazonses.com")
-        request = Request(params={"contact_id": contact["contact_id"]}, status=202)
-        invitation_id = world.call("POST /admin/contacts/{contact_id}/invitations", request).body["invitation_id"]
-        tags = {"invitation_id": invitation_id}  # models.delivery.INVITATION_TAG (the layer loads later)
-        sent = SentEmail(uuid.uuid4().hex, "portal@example.com", (contact["email"],), "invitations", tags)
-        (event,) = simulated_events(sent, now=datetime.now(UTC), account_id="123456789012", region=REGION)
-        event_records.append({**copy.deepcopy(sample), "messageId": str(uuid.uuid4()), "body": json.dumps(event)})
-    return Batch({"Records": event_records}, records)
-
-
-@batch_recipe("LifecycleEventsFunction")
-def invitations_sent_streamed(world: World, records: int) -> Batch:
-    """`records` invitations turning `sent` (SES took them), as the invitations stream carries the
-    change (old and new image): each is one event on the bus, with no read of any table."""
-    table = world.table("InvitationsTable")
-    arn = world.client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
-    images = []
-    for _ in range(records):
-        contact = fresh_contact(world)
-        request = Request(params={"contact_id": contact["contact_id"]}, status=202)
-        invitation_id = world.call("POST /admin/contacts/{contact_id}/invitations", request).body["invitation_id"]
-        item = world.client.get_item(TableName=table, Key={"invitation_id": {"S": invitation_id}})["Item"]
-        images.append(dict(item))
-    event = stream_event(images, event_name="MODIFY")
-    for record, image in zip(event["Records"], images, strict=True):
-        record["eventSourceARN"] = arn
-        record["dynamodb"]["Keys"] = {"invitation_id": image["invitation_id"]}
-        record["dynamodb"]["OldImage"] = {k: v for k, v in image.items() if k not in ("sent_at", "message_id")}
-    return Batch(event, records)
-
-
-@batch_recipe("InvitationJobsFunction")
-def invitations_due_for_a_reminder(world: World, records: int) -> Batch:
-    """`records` unused invitations expiring tomorrow: the hourly run reminds each once."""
-    for _ in range(records):
-        contact = fresh_contact(world)
-        send_invitation(world, contact["contact_id"])
-        move_expiry(world, latest_token(contact["email"]).split(".")[0], timedelta(days=1))
-    return Batch(load_event("scheduled_event.json"), records)

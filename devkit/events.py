@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"
+from devkit.template import ROOT
+
+EVENTS_DIR = ROOT / "events"
 
 
 @cache

@@ -1,6 +1,6 @@
 """An in-process AWS (moto) made from template.yaml, with every function of the template loaded
-as at a cold start, a recorder of every AWS call the functions make, and filler data to grow
-the tables. Shared by `make bench` and tests/integration/test_call_budget.py.
+as at a cold start and devkit's recorder of every AWS call the functions make. Shared by
+`make bench` and tests/integration/test_call_budget.py; benchmarks/seed.py fills its tables.
 
 The recorder is a botocore `before-call` handler on boto3's default session, registered before
 the functions are imported: every client a function builds at its cold start inherits it, so
@@ -9,7 +9,6 @@ each API call (not each retry) is one recorded call, with its service and operat
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -20,13 +19,23 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from moto import mock_aws
 
-from local.functions import Handler, environment, handler_of, import_function_module
+from benchmarks.big_tables import fast_transactions
+from devkit.aws_calls import AwsCalls, listening
+from devkit.events import STAFF_CLAIMS, http_event
+from devkit.functions import Handler, environment, handler_of, import_function_module
+from devkit.lambda_context import FakeLambdaContext
+from devkit.responses import HttpResponse, decode
+from devkit.routes import Route, routes_of
+from devkit.template import (
+    DEFAULT_BATCH_SIZE,
+    FunctionSpec,
+    Resolver,
+    function_events,
+    function_spec,
+    parameter_defaults,
+    resources_of_type,
+)
 from local.provision import provision
-from local.template import FunctionSpec, Resolver, function_spec, parameter_defaults, resources_of_type
-from scripts.bench_budgets import route_key
-from scripts.bench_moto import fast_transactions
-from tests.support.events import STAFF_CLAIMS, http_event
-from tests.support.lambda_context import FakeLambdaContext
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -49,102 +58,32 @@ FAKE_CREDENTIALS = {
 }
 
 
-# Calls
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    service: str  # botocore service name: dynamodb, sesv2, cognito-idp, sqs
-    operation: str  # GetItem, Query, TransactWriteItems, SendEmail, ...
-
-
-class CallRecorder:
-    """Records the API calls made while `recording()` is open; nothing otherwise."""
-
-    def __init__(self) -> None:
-        self._calls: list[Call] | None = None
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        if self._calls is not None:
-            self._calls.append(Call(model.service_model.service_name, model.name))
-
-    @contextmanager
-    def recording(self) -> Iterator[list[Call]]:
-        calls: list[Call] = []
-        self._calls = calls
-        try:
-            yield calls
-        finally:
-            self._calls = None
-
-
-def dynamodb_calls(calls: list[Call]) -> list[str]:
-    return [c.operation for c in calls if c.service == "dynamodb"]
-
-
-# The template's routes and event consumers
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    method: str
-    path: str  # as the template writes it: /admin/accounts/{account_id}
-    function: str  # logical id
-    authorizer: str  # StaffAuthorizer, PortalAuthorizer, NONE
-
-    @property
-    def key(self) -> str:
-        return route_key(self.method, self.path)
+# The template's event consumers
 
 
 @dataclass(frozen=True, slots=True)
 class Consumer:
-    """A function fed by a stream or a queue rather than by the HTTP API."""
+    """A function fed by a stream, a queue or a schedule rather than by the HTTP API."""
 
     function: str
     event_type: str  # DynamoDB, SQS, ...
-    source: Any  # the event's Stream / Queue property as the template writes it
     batch_size: int  # the event source mapping's BatchSize: the batch the function gets at most
 
 
-def http_routes(template: Mapping[str, Any]) -> list[Route]:
-    apis = resources_of_type(template, "AWS::Serverless::HttpApi")
-    default = "NONE"
-    if apis:
-        default = next(iter(apis.values()))["Properties"].get("Auth", {}).get("DefaultAuthorizer", "NONE")
-    routes = []
-    for logical_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
-        for event in resource["Properties"].get("Events", {}).values():
-            if event.get("Type") != "HttpApi":
-                continue
-            properties = event["Properties"]
-            authorizer = properties.get("Auth", {}).get("Authorizer", default)
-            routes.append(Route(properties["Method"].upper(), properties["Path"], logical_id, authorizer))
-    return sorted(routes, key=lambda r: (r.function, r.path, r.method))
-
-
 def consumers(template: Mapping[str, Any]) -> list[Consumer]:
-    found = []
-    for logical_id, resource in resources_of_type(template, "AWS::Serverless::Function").items():
-        for event in resource["Properties"].get("Events", {}).values():
-            kind = event.get("Type", "")
-            if kind in {"HttpApi", "Api"}:
-                continue
-            properties = event.get("Properties", {})
-            default_size = 10 if kind == "SQS" else 100  # Lambda's defaults
-            source = properties.get("Stream") or properties.get("Queue")
-            found.append(Consumer(logical_id, kind, source, int(properties.get("BatchSize", default_size))))
+    found = [
+        Consumer(event.function_id, event.type, int(event.properties.get("BatchSize", default_batch(event.type))))
+        for event in function_events(template)
+        if event.type not in {"HttpApi", "Api"}
+    ]
     return sorted(found, key=lambda c: c.function)
 
 
+def default_batch(event_type: str) -> int:
+    return DEFAULT_BATCH_SIZE.get(event_type, 100)
+
+
 # HTTP
-
-
-@dataclass
-class HttpResponse:
-    status: int
-    headers: dict[str, str]
-    body: Any
 
 
 @dataclass
@@ -158,15 +97,6 @@ class Request:
     status: int = 200
     claims: dict[str, Any] | None = None  # None: what the route's authorizer puts there
     source_ip: str | None = None  # None: a new one per request (public routes rate-limit by IP)
-
-
-def decode(result: Mapping[str, Any]) -> HttpResponse:
-    raw = result.get("body") or ""
-    return HttpResponse(
-        status=int(result["statusCode"]),
-        headers={k.lower(): v for k, v in (result.get("headers") or {}).items()},
-        body=json.loads(raw) if raw else None,
-    )
 
 
 # Functions
@@ -211,13 +141,13 @@ class World:
     HOT_ACCOUNT = "49418"
     HOT_CLASS = "COMM"
 
-    def __init__(self, template: Mapping[str, Any], resolver: Resolver, recorder: CallRecorder) -> None:
+    def __init__(self, template: Mapping[str, Any], resolver: Resolver, recorder: AwsCalls) -> None:
         self.template = template
         self.resolver = resolver
         self.recorder = recorder
         self.client: DynamoDBClient = boto3.client("dynamodb", region_name=REGION)
         self.functions: dict[str, LoadedFunction] = {}
-        self.routes = {r.key: r for r in http_routes(template)}
+        self.routes = {r.route_key: r for r in routes_of(template)}
         self.consumers = consumers(template)
         self.seeded = Seeded()
         self.state: dict[str, Any] = {}  # what recipes keep between calls
@@ -256,7 +186,7 @@ class World:
             claims = {
                 "StaffAuthorizer": {**STAFF_CLAIMS, "client_id": self.resolver.physical["StaffUserPoolClient"]},
                 "PortalAuthorizer": {**PORTAL_CLAIMS, "client_id": self.resolver.physical["PortalUserPoolClient"]},
-            }.get(route.authorizer)
+            }.get(route.authorizer or "")
         source_ip = request.source_ip or self.new_ip()
         event = http_event(
             route.method,
@@ -267,13 +197,13 @@ class World:
             query=request.query,
             source_ip=source_ip,
         )
-        event["routeKey"] = route.key
-        event["requestContext"]["routeKey"] = route.key
+        event["routeKey"] = route.route_key
+        event["requestContext"]["routeKey"] = route.route_key
         event["pathParameters"] = dict(request.params) or None
         return event
 
     def invoke(self, route: Route, request: Request) -> HttpResponse:
-        return decode(self.function(route.function).invoke(self.event(route, request)))
+        return decode(self.function(route.function_id).invoke(self.event(route, request)))
 
     def call(self, key: str, request: Request) -> HttpResponse:
         """A request that must succeed (setup for a measured one): raises otherwise."""
@@ -281,19 +211,6 @@ class World:
         if response.status != request.status:
             raise AssertionError(f"setup {key} -> {response.status} (wanted {request.status}): {response.body}")
         return response
-
-    # seeding
-
-    def grow(self, items: int) -> None:
-        """Fill the tables up to `items` accounts + sites + contacts (batch_write_item, 25 at a time).
-
-        Filler accounts come with 3 sites and 6 contacts each (a third of them linked to portal
-        logins); the hot account 49418, which the measured requests read, grows too: a site per
-        200 items and a contact per 100, so its lists are longer than a page at 100 thousand.
-        """
-        from scripts.bench_seed import seed_to
-
-        seed_to(self, items)
 
 
 @contextmanager
@@ -307,19 +224,16 @@ def open_world(template: Mapping[str, Any]) -> Iterator[World]:
         stack.enter_context(mock_aws())
         stack.enter_context(fast_transactions())
         boto3.setup_default_session(region_name=REGION)
-        recorder = CallRecorder()
         session = boto3.DEFAULT_SESSION
         assert session is not None
-        session.events.register("before-call", recorder, unique_id="bench-call-recorder")
+        stack.callback(setattr, boto3, "DEFAULT_SESSION", None)
+        # Paused but for `recording()` blocks: setup and seeding are not counted.
+        recorder = stack.enter_context(listening(session.events, AwsCalls(paused=True)))
         resolver = provision_template(template)
         world = World(template, resolver, recorder)
         for logical_id in resources_of_type(template, "AWS::Serverless::Function"):
             world.functions[logical_id] = load(template, logical_id, resolver)
-        try:
-            yield world
-        finally:
-            session.events.unregister("before-call", unique_id="bench-call-recorder")
-            boto3.DEFAULT_SESSION = None
+        yield world
 
 
 def provision_template(template: Mapping[str, Any]) -> Resolver:
