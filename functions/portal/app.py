@@ -13,13 +13,13 @@ from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.settings_table import SettingsTable
-from portal_access.domain.access import LoginIdentity, PortalAccess
+from portal_access.domain.access import LoginIdentity, PortalGrants
 from portal_access.models.portal import PortalMe, PortalSite
 from portal_access.settings import PortalApiSettings
 
 settings = PortalApiSettings.from_env()
 client = create_client()
-access = PortalAccess(
+access = PortalGrants(
     ContactsTable(client, settings.contacts_table),
     AccountsTable(client, settings.accounts_table),
     SettingsTable(client, settings.settings_table),

@@ -150,7 +150,7 @@ class LoginIdentity:
     email: str | None = None
 
 
-class PortalAccess:
+class PortalGrants:
     """Every portal route resolves access here, so they all agree on what a login may see."""
 
     def __init__(self, contacts: ContactsTable, accounts: AccountsTable, settings: SettingsTable) -> None:
