@@ -377,7 +377,7 @@ class TestWorkerBatches:
     ):
         # Given the by_email index lags behind (it is eventually consistent)
         contacts_table = worker.module.self_registrations._contacts
-        monkeypatch.setattr(contacts_table, "find_by_email", lambda *args, **kwargs: [])
+        monkeypatch.setattr(contacts_table, "find_by_email", lambda *args, **kwargs: ([], False))
 
         post(EVENT, REQUEST)
         post(EVENT, REQUEST)

@@ -108,6 +108,19 @@ def query_page(client: DynamoDBClient, query: QueryInputTypeDef, cursor: str | N
     return items, encode_cursor(response.get("LastEvaluatedKey"))
 
 
+def query_up_to(client: DynamoDBClient, query: QueryInputTypeDef, limit: int) -> tuple[list[Item], bool]:
+    """At most `limit` items of a Query and whether it has more: the caller states or handles
+    the cut, it never drops items unsaid. One call (`Limit` = limit + 1); another only when
+    DynamoDB's 1 MB page ended before that many."""
+    items: list[Item] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = query_page(client, {**query, "Limit": limit + 1 - len(items)}, cursor)
+        items.extend(page)
+        if cursor is None or len(items) > limit:
+            return items[:limit], len(items) > limit
+
+
 @dataclass(frozen=True, slots=True)
 class TransactOp:
     """One write of a transaction, and the domain error its failed condition means."""

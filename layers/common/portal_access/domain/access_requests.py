@@ -106,7 +106,7 @@ class AccessRequestsService:
         self._defaults = defaults
 
     def process(self, message: AccessRequestMessage) -> AccessRequestOutcome:
-        sites = self._accounts.find_sites_by_address(
+        sites, more = self._accounts.find_sites_by_address(
             message.address.line1, message.address.postal_code, limit=MAX_MATCHED_SITES
         )
         if not sites:
@@ -124,6 +124,7 @@ class AccessRequestsService:
                 address=message.address,
                 site=matched[0],
                 matched_sites=matched,
+                more_matched_sites=more,
                 email_status="sent" if sent else "failed",
             )
         )
