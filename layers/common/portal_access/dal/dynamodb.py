@@ -160,15 +160,21 @@ def transact_write(client: DynamoDBClient, ops: Sequence[TransactOp]) -> None:
 BATCH_GET_MAX_KEYS = 100  # DynamoDB's limit per BatchGetItem
 
 
+class BatchGetIncomplete(Exception):
+    """DynamoDB kept handing keys back unprocessed: a read cut short by throttling, not a miss."""
+
+
 def batch_get(
     client: DynamoDBClient, table_name: str, keys: Sequence[Mapping[str, Any]], *, consistent: bool = False
 ) -> list[Item]:
     """The items at `keys` (plain dicts), in ceil(len/100) BatchGetItem calls, plus one more round
-    for whatever DynamoDB hands back unprocessed (only under throttling). Missing keys are absent."""
+    for whatever DynamoDB hands back unprocessed (only under throttling). Missing keys are absent;
+    keys still unprocessed after that raise `BatchGetIncomplete` rather than pass for missing."""
     found: list[Item] = []
     pending: list[dict[str, AttributeValueTypeDef]] = [serialize(k) for k in keys]
+    unprocessed: list[Any] = []
     for _ in range(2):
-        unprocessed: list[Any] = []
+        unprocessed = []
         for chunk in chunks(pending, BATCH_GET_MAX_KEYS):
             request: dict[str, Any] = {table_name: {"Keys": list(chunk), "ConsistentRead": consistent}}
             response = client.batch_get_item(RequestItems=request)
@@ -176,9 +182,9 @@ def batch_get(
             left: dict[str, Any] = dict(response.get("UnprocessedKeys") or {})
             unprocessed.extend(left.get(table_name, {}).get("Keys", []))
         if not unprocessed:
-            break
+            return found
         pending = unprocessed
-    return found
+    raise BatchGetIncomplete(f"{len(unprocessed)} keys of {table_name} left unprocessed (throttled)")
 
 
 def is_condition_failure(error: ClientError) -> bool:
