@@ -180,6 +180,18 @@ class TestMe:
         assert [s["site_id"] for s in account["sites"]] == ["49418001", "49418002"]
         assert account["more_sites"] is True
 
+    def test_more_granted_sites_than_one_answer_reads_are_flagged(self, portal, monkeypatch, staff, one_site_login):
+        grant = {"all_sites": False, "site_ids": ["49418001", "49418002"]}
+        contacts = staff("GET", "/admin/accounts/49418/contacts").body["items"]
+        (contact_id,) = [c["contact_id"] for c in contacts if c["email"] == one_site_login.email]
+        assert staff("PUT", f"/admin/contacts/{contact_id}/portal-access", body=grant).status == 200
+        monkeypatch.setattr(access, "MAX_GRANTED_SITES", 1)
+
+        (account,) = portal(one_site_login.claims, "/portal/me").body["accounts"]
+
+        assert [s["site_id"] for s in account["sites"]] == ["49418001"]
+        assert account["more_sites"] is True
+
     def test_more_contacts_than_one_answer_reads_are_flagged_never_dropped_unsaid(
         self, portal, monkeypatch, new_contact, link, the_mill
     ):
