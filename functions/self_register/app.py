@@ -20,11 +20,10 @@ from portal_access.dal.portal_requests_table import PortalRequestsTable
 from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.dal.request_queue import RequestQueue, create_sqs_client
 from portal_access.dal.settings_table import SettingsTable
-from portal_access.domain.access_requests import REQUESTS_SCOPE as ACCESS_REQUESTS_SCOPE
-from portal_access.domain.access_requests import AccessRequestIntake
+from portal_access.domain.access_requests import ACCESS_REQUESTS_SCOPE, AccessRequestIntake
 from portal_access.domain.login_page import LoginPage
 from portal_access.domain.public_limits import PublicLimits, RequestGate
-from portal_access.domain.self_registration import REQUESTS_SCOPE, SelfRegistrationIntake
+from portal_access.domain.self_registration import SELF_REGISTRATION_SCOPE, SelfRegistrationIntake
 from portal_access.models.self_service import (
     ACCESS_REQUEST_RECEIVED,
     SELF_REGISTRATION_RECEIVED,
@@ -49,7 +48,7 @@ queue = RequestQueue(create_sqs_client, settings.queue_url)
 login_page = LoginPage(options)
 self_registrations = SelfRegistrationIntake(
     options=options,
-    gate=RequestGate(limits, public_limits, scope=REQUESTS_SCOPE),
+    gate=RequestGate(limits, public_limits, scope=SELF_REGISTRATION_SCOPE),
     queue=queue,
     requests=PortalRequestsTable(client, settings.portal_requests_table),
 )

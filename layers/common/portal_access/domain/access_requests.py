@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from portal_access.models.accounts import Address
     from portal_access.models.settings import SystemOptions
 
-REQUESTS_SCOPE = "access_request"
+ACCESS_REQUESTS_SCOPE = "access_request"
 MAX_MATCHED_SITES = 10  # one Query page of the address index
 
 OptionsSource = Callable[[], "SystemOptions"]

@@ -55,7 +55,7 @@ SELF_REGISTRATION_ACTOR = "self_registration"
 # because this flow sends that contact's invitation itself (one email, not two).
 CREATED_VIA = "self_registration"
 
-REQUESTS_SCOPE = "self_registration"
+SELF_REGISTRATION_SCOPE = "self_registration"
 
 OptionsSource = Callable[[], "SystemOptions"]
 
