@@ -95,8 +95,9 @@ def replace_system_options(body: Annotated[SystemOptionsReplace, Body()]) -> Sys
 
 
 @app.get("/admin/email-templates", tags=["email templates"])
-def list_email_templates() -> Page[EmailTemplate]:
-    return Page(items=email_templates.list())
+def list_email_templates(cursor: Cursor = None, limit: Limit = 100) -> Page[EmailTemplate]:
+    templates, next_cursor = email_templates.list(cursor=cursor, limit=limit)
+    return Page(items=templates, next_cursor=next_cursor)
 
 
 @app.get("/admin/email-templates/<name>", tags=["email templates"])

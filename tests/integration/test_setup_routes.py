@@ -7,6 +7,7 @@ from urllib.parse import quote
 import boto3
 import pytest
 
+from portal_access.domain.email_templates import BUILT_IN_TEMPLATES
 from tests.integration.conftest import PORTAL_CLASS
 
 CLASS_SETTINGS = (
@@ -187,3 +188,42 @@ class TestEmailTemplates:
         response = staff("PUT", "/admin/email-templates/Nope", body={"subject": "s", "html": "<p/>"})
         assert response.status == 422
         assert response.body["error"]["field"] == "text"
+
+    def test_the_list_pages_in_name_order_with_the_built_in_ones_merged(self, staff):
+        body = {"subject": "Hi {{contact_name}}", "html": "<p>{{invite_link}}</p>", "text": "{{invite_link}}"}
+        saved = ["A first", "Portal Invite (All Divisions)", "Portal Invite X", "Portal Login", "Zz last"]
+        for name in saved:
+            assert staff("PUT", f"/admin/email-templates/{quote(name)}", body=body).status == 200
+        built_in = {t["name"] for t in staff("GET", "/admin/email-templates").body["items"] if t["built_in"]}
+
+        pages: list[list[str]] = []
+        cursor: str | None = None
+        while True:
+            query = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+            page = staff("GET", "/admin/email-templates", query=query).body
+            pages.append([t["name"] for t in page["items"]])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+
+        listed = [name for page in pages for name in page]
+        assert listed == sorted(set(saved) | built_in), pages  # each once, in order, across pages
+        assert len(pages) == 3  # pages follow the 5 saved ones (2 per page); built-ins join by name
+
+    def test_more_templates_than_a_page_say_so(self, staff, stack):
+        """Over the route's page size the answer hands out a cursor, never a silent cut."""
+        table = boto3.resource("dynamodb").Table(stack.table("SettingsTable"))
+        with table.batch_writer() as batch:
+            for n in range(101):
+                name = f"Bulk {n:03}"
+                batch.put_item(Item={"pk": "EMAIL_TEMPLATE", "sk": name, "name": name, "subject": "s", "html": "h",
+                                     "text": "t", "built_in": False})  # fmt: skip
+
+        first = staff("GET", "/admin/email-templates").body
+        assert [t["name"] for t in first["items"] if not t["built_in"]] == [f"Bulk {n:03}" for n in range(100)]
+        assert first["next_cursor"]
+        rest = staff("GET", "/admin/email-templates", query={"cursor": first["next_cursor"]}).body
+        assert [t["name"] for t in rest["items"] if not t["built_in"]] == ["Bulk 100"]
+        assert rest["next_cursor"] is None
+        built_in = [t["name"] for page in (first, rest) for t in page["items"] if t["built_in"]]
+        assert sorted(built_in) == sorted(BUILT_IN_TEMPLATES)  # each once, on the page of its name

@@ -6,6 +6,7 @@ import boto3
 import pytest
 
 from devkit.events import http_event, load_event
+from portal_access.dal import contacts_table
 from portal_access.domain import access
 from tests.conftest import call
 from tests.integration.portal.conftest import seen, site_body
@@ -178,6 +179,53 @@ class TestMe:
 
         assert [s["site_id"] for s in account["sites"]] == ["49418001", "49418002"]
         assert account["more_sites"] is True
+
+    def test_more_granted_sites_than_one_answer_reads_are_flagged(self, portal, monkeypatch, staff, one_site_login):
+        grant = {"all_sites": False, "site_ids": ["49418001", "49418002"]}
+        contacts = staff("GET", "/admin/accounts/49418/contacts").body["items"]
+        (contact_id,) = [c["contact_id"] for c in contacts if c["email"] == one_site_login.email]
+        assert staff("PUT", f"/admin/contacts/{contact_id}/portal-access", body=grant).status == 200
+        monkeypatch.setattr(access, "MAX_GRANTED_SITES", 1)
+
+        (account,) = portal(one_site_login.claims, "/portal/me").body["accounts"]
+
+        assert [s["site_id"] for s in account["sites"]] == ["49418001"]
+        assert account["more_sites"] is True
+
+    def test_more_contacts_than_one_answer_reads_are_flagged_never_dropped_unsaid(
+        self, portal, monkeypatch, new_contact, link, the_mill
+    ):
+        """The login's contacts on 21638 and 49418, read with a bound of two, then of one (by_login
+        sorts by account)."""
+        email = "two.accounts@example.com"
+        link(new_contact("49418", email=email))
+        login = link(new_contact("21638", email=email))
+        monkeypatch.setattr(contacts_table, "MAX_CONTACTS_PER_LOGIN", 2)
+        at_the_bound = portal(login.claims, "/portal/me").body
+        assert [a["account_id"] for a in at_the_bound["accounts"]] == ["21638", "49418"]
+        assert at_the_bound["more_accounts"] is False
+
+        monkeypatch.setattr(contacts_table, "MAX_CONTACTS_PER_LOGIN", 1)
+
+        over = portal(login.claims, "/portal/me").body
+        assert [a["account_id"] for a in over["accounts"]] == ["21638"]
+        assert over["more_accounts"] is True
+        # one site asks for its account's contacts only: these fit, it is granted
+        assert portal(login.claims, SITE.format("49418", "49418001")).status == 200
+
+    @pytest.mark.usefixtures("demo_account")
+    def test_a_site_refused_on_a_partial_read_is_logged(self, portal, monkeypatch, new_contact, link, caplog):
+        email = "many.contacts@example.com"
+        link(new_contact("49418", email=email, level="site", site_id="49418001"))
+        login = link(new_contact("49418", email=email, level="site", site_id="49418002"))
+        monkeypatch.setattr(contacts_table, "MAX_CONTACTS_PER_LOGIN", 1)
+
+        refused = [
+            site for site in ("49418001", "49418002") if portal(login.claims, SITE.format("49418", site)).status == 404
+        ]
+
+        assert len(refused) == 1  # deny by default: only one of the two contacts was read ...
+        assert [r.getMessage() for r in caplog.records].count("portal grants read in part") == 1  # ... said
 
 
 class TestSite:

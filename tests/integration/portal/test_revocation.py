@@ -13,6 +13,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from portal_access.dal import contacts_table
 from portal_access.domain.login_switch import LoginSwitchFailed
 from tests.integration.invitations.conftest import GOOD_PASSWORD
 from tests.integration.portal.conftest import Login, PortalWorld, seen, sign_in
@@ -85,6 +86,21 @@ class TestDisable:
         assert seen(world.portal(login.claims, "/portal/me")) == {"21638": ["21638001", "21638002"]}
         assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 404
         assert "login_disabled" not in _history(world, contact["contact_id"])
+
+    @pytest.mark.usefixtures("the_mill")
+    def test_a_login_whose_contacts_were_read_in_part_is_kept(self, world, contact, login, monkeypatch):
+        """by_login lists 21638 first: with a bound of one, the 49418 contact that still grants
+        is unread, so the login is kept rather than disabled on a guess."""
+        other = world.new_contact("21638", email=EMAIL)
+        world.link(other)
+        monkeypatch.setattr(contacts_table, "MAX_CONTACTS_PER_LOGIN", 1)
+
+        _set_portal_access(world, other["contact_id"], enabled=False)
+
+        assert _enabled(world) is True
+        assert "login_disabled" not in _history(world, other["contact_id"])
+        monkeypatch.undo()
+        assert seen(world.portal(login.claims, "/portal/me")) == EVERY_SITE
 
     def test_other_edits_never_touch_the_login(self, world, contact, login):
         path = f"/admin/contacts/{contact['contact_id']}"

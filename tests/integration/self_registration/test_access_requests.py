@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from portal_access.domain.access_requests import MAX_MATCHED_SITES
 from portal_access.models.self_service import ACCESS_REQUEST_RECEIVED
 
 EVENT = "access_request_request.json"
@@ -50,6 +51,19 @@ class TestRequestsByAddress:
         assert pending["site"]["site_id"] == "49418003"
         assert pending["site"]["name"] == "Total Body Wellness Chiropractic"
         assert [s["site_id"] for s in pending["matched_sites"]] == ["49418003"]
+        assert pending["more_matched_sites"] is False
+
+    def test_more_sites_at_the_address_than_a_request_keeps_are_flagged(self, post, drain, staff, staff_lists):
+        for n in range(MAX_MATCHED_SITES):  # with 49418003: one more than a request keeps
+            site = {"site_id": f"4941810{n}", "name": f"Suite {n}", "address": RICE_ST, "status": "active"}
+            assert staff("POST", "/admin/accounts/49418/sites", body=site).status == 201
+
+        post(EVENT, REQUEST)
+        assert drain() == {"batchItemFailures": []}
+
+        (pending,) = _pending(staff_lists)
+        assert len(pending["matched_sites"]) == MAX_MATCHED_SITES
+        assert pending["more_matched_sites"] is True
 
     def test_the_address_matches_whatever_its_case_punctuation_and_zip_extension(self, post, drain, staff_lists):
         address = {"line1": "425  RICE ST.", "city": "St Paul", "state": "MN", "postal_code": "55103"}

@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from devkit.streams import stored_images, stream_event
+from portal_access.dal import contacts_table
 from portal_access.domain.codes import hash_code
 from portal_access.models.self_service import SELF_REGISTRATION_RECEIVED
 from tests.integration.self_registration.conftest import INVOICE
@@ -125,6 +126,21 @@ class TestVerifiedRequests:
         assert len(outbox.to("somers378@gmail.com")) == 1
         actions = [e["action"] for e in _history(staff, created["contact_id"])]
         assert actions == ["invite_sent", "self_registered", "created"]
+
+    def test_more_contacts_with_that_email_than_one_read_takes_is_said(
+        self, *, post, drain, staff, outbox, monkeypatch, caplog
+    ):
+        for name in ("John D.", "J. Doe"):
+            body = {"name": name, "email": "somers378@gmail.com"}
+            assert staff("POST", "/admin/accounts/49418/contacts", body=body).status == 201
+        monkeypatch.setattr(contacts_table, "MAX_CONTACTS_PER_EMAIL", 1)
+
+        post(EVENT, REQUEST)
+        assert drain() == {"batchItemFailures": []}
+
+        assert len(_contacts(staff)) == 2  # one of the first read was reused, none created
+        assert len(outbox.to("somers378@gmail.com")) == 1
+        assert "email's contacts read in part" in [r.getMessage() for r in caplog.records]
 
     def test_an_email_that_already_has_a_login_gets_you_already_have_a_login(
         self, *, post, drain, staff, outbox, stack, staff_lists
@@ -376,8 +392,8 @@ class TestWorkerBatches:
         self, *, post, drain, worker, staff, outbox, monkeypatch
     ):
         # Given the by_email index lags behind (it is eventually consistent)
-        contacts_table = worker.module.worker.self_registrations._contacts
-        monkeypatch.setattr(contacts_table, "find_by_email", lambda *args, **kwargs: [])
+        contacts = worker.module.worker.self_registrations._contacts
+        monkeypatch.setattr(contacts, "find_by_email", lambda *args, **kwargs: ([], False))
 
         post(EVENT, REQUEST)
         post(EVENT, REQUEST)

@@ -7,21 +7,49 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.metrics import MetricUnit
 
 from portal_access.domain import errors
-from portal_access.observability import logger
+from portal_access.observability import logger, metrics
 
-STATUS_BY_ERROR: dict[type[errors.DomainError], HTTPStatus] = {
-    errors.NotFound: HTTPStatus.NOT_FOUND,
-    errors.AlreadyExists: HTTPStatus.CONFLICT,
-    errors.Conflict: HTTPStatus.CONFLICT,
-    errors.PreconditionRequired: HTTPStatus.PRECONDITION_REQUIRED,
-    errors.VersionMismatch: HTTPStatus.PRECONDITION_FAILED,
-    errors.InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
-    errors.Gone: HTTPStatus.GONE,
-    errors.RateLimited: HTTPStatus.TOO_MANY_REQUESTS,
-    errors.Unauthenticated: HTTPStatus.UNAUTHORIZED,
+# Every DomainError subclass, by its own `code` (the error body's machine-readable name), so the
+# API needs no import of the modules that define them. tests/unit/test_error_map.py walks the
+# package and fails when a subclass has no code of its own or its code no status here.
+STATUS_BY_CODE: dict[str, HTTPStatus] = {
+    # A domain rule refused well-formed input: 422 is documented on every route.
+    errors.DomainError.code: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.NotFound.code: HTTPStatus.NOT_FOUND,
+    errors.AlreadyExists.code: HTTPStatus.CONFLICT,
+    errors.Conflict.code: HTTPStatus.CONFLICT,
+    errors.PreconditionRequired.code: HTTPStatus.PRECONDITION_REQUIRED,
+    errors.VersionMismatch.code: HTTPStatus.PRECONDITION_FAILED,
+    errors.InvalidInput.code: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.Gone.code: HTTPStatus.GONE,
+    errors.RateLimited.code: HTTPStatus.TOO_MANY_REQUESTS,
+    errors.Unauthenticated.code: HTTPStatus.UNAUTHORIZED,
+    "login_exists": HTTPStatus.CONFLICT,  # domain/errors.py (the accept route answers sign_in_required)
+    "sign_in_required": HTTPStatus.CONFLICT,  # domain/login_setup.py
+    "email_undeliverable": HTTPStatus.CONFLICT,  # domain/delivery.py
+    # domain/errors.py: "nothing left to do" signals the domain catches; should one
+    # escape, the state forbade the write.
+    "nothing_to_revoke": HTTPStatus.CONFLICT,
+    "nothing_to_record": HTTPStatus.CONFLICT,
 }
+
+
+def status_of(error: errors.DomainError) -> HTTPStatus:
+    """The status of the error's class, else of its nearest mapped ancestor, loudly: a class
+    missing here is a defect (logged, counted), but the caller still gets its 4xx, never a 5xx
+    for an input the domain refused on purpose, and never a status unrelated to what it means."""
+    for cls in type(error).__mro__:
+        code = cls.__dict__.get("code")
+        if isinstance(code, str) and code in STATUS_BY_CODE:
+            if cls is not type(error):
+                logger.error("domain error without a status", error_type=type(error).__name__, code=error.code)
+                metrics.add_metric(name="UnmappedDomainError", unit=MetricUnit.Count, value=1)
+            return STATUS_BY_CODE[code]
+    return HTTPStatus.UNPROCESSABLE_ENTITY  # unreachable: DomainError's own code is mapped
+
 
 # Where a validation error sits: ("body", "contacts", 0, "email") -> "contacts[0].email".
 _LOCATIONS = {"body", "query", "path", "header", "cookie"}
@@ -72,7 +100,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(errors.DomainError)
     def _domain_error(error: errors.DomainError) -> Response[dict[str, Any]]:
-        status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(error, cls)), HTTPStatus.BAD_REQUEST)
+        status = status_of(error)
         headers = {"Retry-After": str(error.retry_after)} if isinstance(error, errors.RateLimited) else None
         return error_response(status, error.code, error.message, field=error.field, headers=headers)
 

@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from portal_access.dal import keys
-from portal_access.dal.dynamodb import Item, TransactOp, batch_get, deserialize, put_new_op, query_page, serialize
+from portal_access.dal.dynamodb import (
+    Item,
+    TransactOp,
+    batch_get,
+    deserialize,
+    put_new_op,
+    query_page,
+    query_up_to,
+    serialize,
+)
 from portal_access.domain.errors import AlreadyExists, DomainError, InvalidInput, NotFound
 from portal_access.models.accounts import Account, Invoice, Site
 
@@ -154,16 +163,17 @@ class AccountsTable:
         items, next_cursor = query_page(self._client, query, cursor)
         return [Site.model_validate(_strip_keys(item)) for item in items], next_cursor
 
-    def find_sites_by_address(self, line1: str, postal_code: str, *, limit: int = 10) -> list[Site]:
-        """Sites whose normalised service address matches (GSI by_address, one Query)."""
-        response = self._client.query(
-            TableName=self.table_name,
-            IndexName=keys.ADDRESS_INDEX,
-            KeyConditionExpression="address_key = :a",
-            ExpressionAttributeValues=serialize({":a": keys.address_key(line1, postal_code)}),
-            Limit=limit,
-        )
-        return [Site.model_validate(_strip_keys(deserialize(item))) for item in response.get("Items", [])]
+    def find_sites_by_address(self, line1: str, postal_code: str, *, limit: int) -> tuple[list[Site], bool]:
+        """Up to `limit` sites whose normalised service address matches (GSI by_address, one
+        Query), and whether more match."""
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": keys.ADDRESS_INDEX,
+            "KeyConditionExpression": "address_key = :a",
+            "ExpressionAttributeValues": serialize({":a": keys.address_key(line1, postal_code)}),
+        }
+        items, more = query_up_to(self._client, query, limit)
+        return [Site.model_validate(_strip_keys(item)) for item in items], more
 
     # Invoices
 

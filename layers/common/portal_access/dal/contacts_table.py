@@ -21,6 +21,7 @@ from portal_access.dal.dynamodb import (
     is_condition_failure,
     put_new_op,
     query_page,
+    query_up_to,
     serialize,
 )
 from portal_access.domain.errors import AlreadyExists, NotFound, VersionMismatch
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 _INDEX_FIELDS = ("created_key", "email_key")
 MAX_CONTACTS_PER_LOGIN = 100  # one GSI page: what /portal/me reads for a login
+MAX_CONTACTS_PER_EMAIL = 100  # one GSI page: an email's contacts on one account
 
 
 def contact_item(contact: Contact) -> Item:
@@ -111,12 +113,11 @@ class ContactsTable:
         return contact_from_item(deserialize(item)) if item else None
 
     def get_many(self, contact_ids: Sequence[str]) -> list[Contact]:
-        """Strongly consistent, so a change made a moment ago (access revoked) is seen at once."""
+        """Strongly consistent, so a change made a moment ago (access revoked) is seen at once.
+        One BatchGetItem per 100 ids: the callers bound how many they pass."""
         unique = sorted(set(contact_ids))
         if not unique:
             return []
-        if len(unique) > MAX_CONTACTS_PER_LOGIN:
-            unique = unique[:MAX_CONTACTS_PER_LOGIN]
         items = batch_get(self._client, self.table_name, [{"contact_id": c} for c in unique], consistent=True)
         return [contact_from_item(item) for item in items]
 
@@ -131,36 +132,38 @@ class ContactsTable:
         items, next_cursor = query_page(self._client, query, cursor)
         return [contact_from_item(i) for i in items], next_cursor
 
-    def find_by_email(self, email: str, *, account_id: str | None = None) -> list[Contact]:
-        """Contacts with this email (on one account, or on any): one Query of by_email."""
+    def find_by_email(self, email: str, *, account_id: str | None = None) -> tuple[list[Contact], bool]:
+        """Contacts with this email (on one account, or on any), at most MAX_CONTACTS_PER_EMAIL,
+        and whether there are more: one Query of by_email."""
         condition = "email_key = :e"
         values: dict[str, str] = {":e": normalized_email(email)}
         if account_id is not None:
             condition += " AND account_id = :a"
             values[":a"] = account_id
-        response = self._client.query(
-            TableName=self.table_name,
-            IndexName=keys.CONTACTS_BY_EMAIL_INDEX,
-            KeyConditionExpression=condition,
-            ExpressionAttributeValues=serialize(values),
-            Limit=MAX_CONTACTS_PER_LOGIN,
-        )
-        return [contact_from_item(deserialize(i)) for i in response.get("Items", [])]
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": keys.CONTACTS_BY_EMAIL_INDEX,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": serialize(values),
+        }
+        items, more = query_up_to(self._client, query, MAX_CONTACTS_PER_EMAIL)
+        return [contact_from_item(i) for i in items], more
 
-    def contact_ids_of_login(self, login_id: str, *, account_id: str | None = None) -> list[str]:
+    def contact_ids_of_login(self, login_id: str, *, account_id: str | None = None) -> tuple[list[str], bool]:
         """The ids of the contacts linked to a login (by_login is eventually consistent: the
-        caller re-reads them with `get_many` before trusting what they grant)."""
+        caller re-reads them with `get_many` before trusting what they grant), at most
+        MAX_CONTACTS_PER_LOGIN, and whether there are more."""
         condition = "login_id = :l"
         values: dict[str, str] = {":l": login_id}
         if account_id is not None:
             condition += " AND account_id = :a"
             values[":a"] = account_id
-        response = self._client.query(
-            TableName=self.table_name,
-            IndexName=keys.CONTACTS_BY_LOGIN_INDEX,
-            KeyConditionExpression=condition,
-            ExpressionAttributeValues=serialize(values),
-            ProjectionExpression="contact_id",
-            Limit=MAX_CONTACTS_PER_LOGIN,
-        )
-        return [deserialize(i)["contact_id"] for i in response.get("Items", [])]
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": keys.CONTACTS_BY_LOGIN_INDEX,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": serialize(values),
+            "ProjectionExpression": "contact_id",
+        }
+        items, more = query_up_to(self._client, query, MAX_CONTACTS_PER_LOGIN)
+        return [i["contact_id"] for i in items], more

@@ -108,6 +108,19 @@ def query_page(client: DynamoDBClient, query: QueryInputTypeDef, cursor: str | N
     return items, encode_cursor(response.get("LastEvaluatedKey"))
 
 
+def query_up_to(client: DynamoDBClient, query: QueryInputTypeDef, limit: int) -> tuple[list[Item], bool]:
+    """At most `limit` items of a Query and whether it has more: the caller states or handles
+    the cut, it never drops items unsaid. One call (`Limit` = limit + 1); another only when
+    DynamoDB's 1 MB page ended before that many."""
+    items: list[Item] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = query_page(client, {**query, "Limit": limit + 1 - len(items)}, cursor)
+        items.extend(page)
+        if cursor is None or len(items) > limit:
+            return items[:limit], len(items) > limit
+
+
 @dataclass(frozen=True, slots=True)
 class TransactOp:
     """One write of a transaction, and the domain error its failed condition means."""
@@ -147,15 +160,21 @@ def transact_write(client: DynamoDBClient, ops: Sequence[TransactOp]) -> None:
 BATCH_GET_MAX_KEYS = 100  # DynamoDB's limit per BatchGetItem
 
 
+class BatchGetIncomplete(Exception):
+    """DynamoDB kept handing keys back unprocessed: a read cut short by throttling, not a miss."""
+
+
 def batch_get(
     client: DynamoDBClient, table_name: str, keys: Sequence[Mapping[str, Any]], *, consistent: bool = False
 ) -> list[Item]:
     """The items at `keys` (plain dicts), in ceil(len/100) BatchGetItem calls, plus one more round
-    for whatever DynamoDB hands back unprocessed (only under throttling). Missing keys are absent."""
+    for whatever DynamoDB hands back unprocessed (only under throttling). Missing keys are absent;
+    keys still unprocessed after that raise `BatchGetIncomplete` rather than pass for missing."""
     found: list[Item] = []
     pending: list[dict[str, AttributeValueTypeDef]] = [serialize(k) for k in keys]
+    unprocessed: list[Any] = []
     for _ in range(2):
-        unprocessed: list[Any] = []
+        unprocessed = []
         for chunk in chunks(pending, BATCH_GET_MAX_KEYS):
             request: dict[str, Any] = {table_name: {"Keys": list(chunk), "ConsistentRead": consistent}}
             response = client.batch_get_item(RequestItems=request)
@@ -163,9 +182,9 @@ def batch_get(
             left: dict[str, Any] = dict(response.get("UnprocessedKeys") or {})
             unprocessed.extend(left.get(table_name, {}).get("Keys", []))
         if not unprocessed:
-            break
+            return found
         pending = unprocessed
-    return found
+    raise BatchGetIncomplete(f"{len(unprocessed)} keys of {table_name} left unprocessed (throttled)")
 
 
 def is_condition_failure(error: ClientError) -> bool:

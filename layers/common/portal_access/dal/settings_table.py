@@ -8,14 +8,22 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from portal_access.dal import keys
-from portal_access.dal.dynamodb import Item, TransactOp, batch_get, deserialize, is_condition_failure, serialize
+from portal_access.dal.dynamodb import (
+    Item,
+    TransactOp,
+    batch_get,
+    decode_cursor,
+    deserialize,
+    is_condition_failure,
+    query_page,
+    serialize,
+)
 from portal_access.domain.errors import AlreadyExists, InvalidInput, NotFound
 from portal_access.models.settings import AccountClass, EmailTemplate, SystemOptions
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-_MAX_TEMPLATES = 100  # a list route reads them all in one Query page
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 
 def _strip_keys(item: Item) -> Item:
@@ -65,8 +73,8 @@ class SettingsTable:
         return AccountClass.model_validate(_strip_keys(deserialize(item))) if item else None
 
     def get_classes(self, class_ids: Sequence[str]) -> dict[str, AccountClass]:
-        """Several classes in one BatchGetItem (at most 100 distinct ids)."""
-        unique = sorted(set(class_ids))[:100]
+        """Several classes: one BatchGetItem per 100 distinct ids (the caller bounds them)."""
+        unique = sorted(set(class_ids))
         if not unique:
             return {}
         items = batch_get(self._client, self.table_name, [self.class_key(c) for c in unique])
@@ -90,14 +98,22 @@ class SettingsTable:
 
     # Email templates
 
-    def list_templates(self) -> list[EmailTemplate]:
-        response = self._client.query(
-            TableName=self.table_name,
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues=serialize({":pk": keys.EMAIL_TEMPLATE_PK}),
-            Limit=_MAX_TEMPLATES,
-        )
-        return [EmailTemplate.model_validate(_strip_keys(deserialize(i))) for i in response.get("Items", [])]
+    def list_templates(self, *, cursor: str | None, limit: int) -> tuple[list[EmailTemplate], str | None]:
+        """One Query page of the stored templates, in name order (the name is the sort key)."""
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": serialize({":pk": keys.EMAIL_TEMPLATE_PK}),
+            "Limit": limit,
+        }
+        items, next_cursor = query_page(self._client, query, cursor)
+        return [EmailTemplate.model_validate(_strip_keys(i)) for i in items], next_cursor
+
+    @staticmethod
+    def template_name_after(cursor: str | None) -> str | None:
+        """The name a `list_templates` cursor points past: its page starts after it."""
+        start = decode_cursor(cursor)
+        return start["sk"].get("S") if start and "sk" in start else None
 
     def get_template(self, name: str) -> EmailTemplate | None:
         response = self._client.get_item(

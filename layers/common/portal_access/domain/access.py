@@ -27,14 +27,17 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from portal_access.dal.accounts_table import AccountsTable
-from portal_access.dal.contacts_table import MAX_CONTACTS_PER_LOGIN, ContactsTable
+from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.errors import NotFound
 from portal_access.models.accounts import Account, Site
 from portal_access.models.contacts import Contact
 from portal_access.models.portal import PortalAccount, PortalCapabilities, PortalMe, PortalSite, SiteView
 from portal_access.models.settings import AccountClass
+from portal_access.observability import logger, metrics
 
 # Sites listed per account by GET /portal/me (one Query page, or one BatchGetItem chunk).
 MAX_SITES_PER_ACCOUNT = 100
@@ -150,7 +153,7 @@ class LoginIdentity:
     email: str | None = None
 
 
-class PortalAccess:
+class PortalGrants:
     """Every portal route resolves access here, so they all agree on what a login may see."""
 
     def __init__(self, contacts: ContactsTable, accounts: AccountsTable, settings: SettingsTable) -> None:
@@ -165,8 +168,7 @@ class PortalAccess:
         return merge_grants(contacts, login_id), more
 
     def _linked_contacts(self, login_id: str, *, account_id: str | None = None) -> tuple[list[Contact], bool]:
-        contact_ids = self._contacts.contact_ids_of_login(login_id, account_id=account_id)
-        more = len(contact_ids) >= MAX_CONTACTS_PER_LOGIN
+        contact_ids, more = self._contacts.contact_ids_of_login(login_id, account_id=account_id)
         return self._contacts.get_many(contact_ids), more
 
     def me(self, login: LoginIdentity) -> PortalMe:
@@ -214,9 +216,12 @@ class PortalAccess:
 
     def site(self, login_id: str, account_id: str, site_id: str) -> PortalSite:
         """One permitted site, or 404 (also for an account or site that does not exist)."""
-        grants, _ = self.grants(login_id, account_id=account_id)
+        grants, more = self.grants(login_id, account_id=account_id)
         grant = grants.get(account_id)
         if grant is None or not grant.permits(site_id):
+            if more:  # deny by default, but say the login's contacts were read only in part
+                logger.warning("portal grants read in part", login_id=login_id, account_id=account_id)
+                metrics.add_metric(name="PortalGrantsReadInPart", unit=MetricUnit.Count, value=1)
             raise not_permitted(account_id, site_id)
         accounts, sites = self._accounts.get_accounts_and_sites([account_id], [(account_id, site_id)])
         account, site = accounts.get(account_id), sites.get((account_id, site_id))

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from portal_access.domain.system_options import OptionsSource
     from portal_access.models.accounts import Address
 
-REQUESTS_SCOPE = "access_request"
+ACCESS_REQUESTS_SCOPE = "access_request"
 MAX_MATCHED_SITES = 10  # one Query page of the address index
 
 AccessRequestOutcome = Literal["pending", "no_match"]
@@ -94,7 +94,7 @@ class AccessRequestsService:
         self._mail = mail
 
     def process(self, message: AccessRequestMessage) -> AccessRequestOutcome:
-        sites = self._accounts.find_sites_by_address(
+        sites, more = self._accounts.find_sites_by_address(
             message.address.line1, message.address.postal_code, limit=MAX_MATCHED_SITES
         )
         if not sites:
@@ -112,6 +112,7 @@ class AccessRequestsService:
                 address=message.address,
                 site=matched[0],
                 matched_sites=matched,
+                more_matched_sites=more,
                 email_status="sent" if sent else "failed",
             )
         )

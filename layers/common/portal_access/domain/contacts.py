@@ -189,7 +189,12 @@ class ContactsService:
         login_id = contact.login_id
         if login_id is None:
             return
-        linked = self._contacts.get_many(self._contacts.contact_ids_of_login(login_id))
+        contact_ids, more = self._contacts.contact_ids_of_login(login_id)
+        if more:  # an unread contact may still grant access: keep the login rather than guess
+            logger.warning("portal login kept: its contacts were read in part", login_id=login_id)
+            metrics.add_metric(name="PortalGrantsReadInPart", unit=MetricUnit.Count, value=1)
+            return
+        linked = self._contacts.get_many(contact_ids)
         if any(
             c.login_id == login_id and c.enable_portal_access and c.contact_id != contact.contact_id for c in linked
         ):

@@ -108,10 +108,19 @@ class EmailTemplates:
         self._table = table
         self._clock = clock
 
-    def list(self) -> list[EmailTemplate]:
-        stored = {t.name: t for t in self._table.list_templates()}
-        merged = {**BUILT_IN_TEMPLATES, **stored}
-        return [merged[name] for name in sorted(merged)]
+    def list(self, *, cursor: str | None, limit: int) -> tuple[list[EmailTemplate], str | None]:
+        """A page of the stored templates in name order, with the built-in ones not saved yet
+        that fall in its name range: (after the cursor's name, up to the page's last name]."""
+        stored, next_cursor = self._table.list_templates(cursor=cursor, limit=limit)
+        after = self._table.template_name_after(cursor)
+        until = (stored[-1].name if stored else after) if next_cursor else None
+        built_in = {
+            name: template
+            for name, template in BUILT_IN_TEMPLATES.items()
+            if (after is None or name > after) and (until is None or name <= until)
+        }
+        merged = {**built_in, **{t.name: t for t in stored}}
+        return [merged[name] for name in sorted(merged)], next_cursor
 
     def get(self, name: str) -> EmailTemplate:
         template = self._table.get_template(name) or BUILT_IN_TEMPLATES.get(name)

@@ -102,7 +102,9 @@ class SelfRegistrationService:
         account = self._verify(message)
         if isinstance(account, str):
             return self._record(message, account)
-        found = self._contacts.find_by_email(message.email, account_id=account.account_id)
+        found, more = self._contacts.find_by_email(message.email, account_id=account.account_id)
+        if more:  # decided on the first MAX_CONTACTS_PER_EMAIL of them: said, not hidden
+            logger.warning("email's contacts read in part", request_id=message.request_id, count=len(found))
         portal_user = next((c for c in found if c.portal_user), None)
         if portal_user is not None:
             reminded = self._login_reminders.send(portal_user, actor=SELF_REGISTRATION_ACTOR)

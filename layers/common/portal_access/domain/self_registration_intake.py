@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from portal_access.domain.system_options import OptionsSource
     from portal_access.models.self_service import SelfRegistrationCreate
 
-REQUESTS_SCOPE = "self_registration"
+SELF_REGISTRATION_SCOPE = "self_registration"
 
 
 class SelfRegistrationIntake:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from portal_access.dal.dynamodb import BatchGetIncomplete
 from portal_access.models.common import normalized_email
 from portal_access.observability import logger
 
@@ -87,7 +88,7 @@ class SendingReads:
                 addresses += [normalized_email(c.email) for c in found.values() if c.email]
             addresses = list(dict.fromkeys(addresses))[:MAX_PREFETCHED]
             suppressed = self._suppressions.get_many(addresses) if addresses else {}
-        except (BotoCoreError, ClientError) as error:
+        except (BotoCoreError, ClientError, BatchGetIncomplete) as error:
             logger.warning("batch read ahead failed: reading record by record", error=type(error).__name__)
             return
         if contact_ids:

@@ -169,5 +169,10 @@ class AccessRequest(OutputModel):
     email: str
     address: Address
     site: MatchedSite = Field(description="the matched site (the first, when several match)")
-    matched_sites: list[MatchedSite] = Field(default_factory=list, description="every site at that address")
+    matched_sites: list[MatchedSite] = Field(
+        default_factory=list, description="the sites at that address (the first ones, when more match)"
+    )
+    more_matched_sites: bool = Field(
+        default=False, description="true when more sites match the address than `matched_sites` lists"
+    )
     email_status: Literal["sent", "failed"] = "sent"

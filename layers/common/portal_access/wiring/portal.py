@@ -8,15 +8,15 @@ from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.settings_table import SettingsTable
-from portal_access.domain.access import PortalAccess
+from portal_access.domain.access import PortalGrants
 
 if TYPE_CHECKING:
     from portal_access.config import PortalApiConfig
 
 
-def build_portal_access(config: PortalApiConfig) -> PortalAccess:
+def build_portal_access(config: PortalApiConfig) -> PortalGrants:
     client = create_client()
-    return PortalAccess(
+    return PortalGrants(
         contacts=ContactsTable(client, config.contacts_table),
         accounts=AccountsTable(client, config.accounts_table),
         settings=SettingsTable(client, config.settings_table),

@@ -12,13 +12,12 @@ from portal_access.dal.portal_requests_table import PortalRequestsTable
 from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.dal.request_queue import RequestQueue, create_sqs_client
 from portal_access.dal.settings_table import SettingsTable
-from portal_access.domain.access_requests import REQUESTS_SCOPE as ACCESS_REQUESTS_SCOPE
-from portal_access.domain.access_requests import AccessRequestIntake, PendingAccessRequests
+from portal_access.domain.access_requests import ACCESS_REQUESTS_SCOPE, AccessRequestIntake, PendingAccessRequests
 from portal_access.domain.clock import system_clock
 from portal_access.domain.login_page import LoginPage
 from portal_access.domain.public_limits import PublicLimits, RequestGate
 from portal_access.domain.self_registration import SelfRegistrationAttempts
-from portal_access.domain.self_registration_intake import REQUESTS_SCOPE, SelfRegistrationIntake
+from portal_access.domain.self_registration_intake import SELF_REGISTRATION_SCOPE, SelfRegistrationIntake
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -51,7 +50,7 @@ def build_public_requests(config: PublicRequestsConfig) -> PublicRequests:
         login_page=LoginPage(options=options),
         self_registrations=SelfRegistrationIntake(
             options=options,
-            gate=RequestGate(table=limits, limits=public_limits, scope=REQUESTS_SCOPE),
+            gate=RequestGate(table=limits, limits=public_limits, scope=SELF_REGISTRATION_SCOPE),
             queue=queue,
             requests=PortalRequestsTable(client, config.portal_requests_table),
             clock=clock,
