@@ -49,9 +49,10 @@ test: lint typecheck validate build pytest ## Every check: ruff, mypy, pytest (u
 pytest: $(STAMP) $(VENDORED) ## Run the test suite only (the browser tests need chromium and chromedriver)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check; lint-imports: the import direction (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=layers/common:. $(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
