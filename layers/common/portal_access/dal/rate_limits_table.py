@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,7 @@ from portal_access.dal.dynamodb import batch_get, is_condition_failure, serializ
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from datetime import datetime
 
     from mypy_boto3_dynamodb import DynamoDBClient
 
@@ -43,19 +43,23 @@ def counter_key(scope: str, value: str, window: int) -> str:
 
 
 class RateLimitsTable:
-    def __init__(self, client: DynamoDBClient, table_name: str, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str, *, clock: Callable[[], datetime]) -> None:
+        """`clock`: the domain's one clock (domain/clock.py), given by the composition root."""
         self._client = client
         self.table_name = table_name
         self._clock = clock
 
+    def _now(self) -> float:
+        return self._clock().timestamp()
+
     def retry_after(self, rate: RateLimit) -> int:
         """Seconds until the current window ends (a refused caller may try again then)."""
-        now = self._clock()
+        now = self._now()
         return max(1, math.ceil((int(now // rate.window_seconds) + 1) * rate.window_seconds - now))
 
     def count(self, scope: str, value: str, rate: RateLimit) -> int:
         """Hits so far for `value` in `scope` in the current window (one strongly consistent Get)."""
-        window = int(self._clock() // rate.window_seconds)
+        window = int(self._now() // rate.window_seconds)
         item = self._client.get_item(
             TableName=self.table_name,
             Key=serialize({"key": counter_key(scope, value, window)}),
@@ -66,7 +70,7 @@ class RateLimitsTable:
 
     def counts(self, scope: str, values: Sequence[str], rate: RateLimit) -> dict[str, int]:
         """Hits so far for each of `values` in the current window (consistent BatchGetItem per 100)."""
-        window = int(self._clock() // rate.window_seconds)
+        window = int(self._now() // rate.window_seconds)
         wanted = {counter_key(scope, v, window): v for v in values}
         items = batch_get(self._client, self.table_name, [{"key": k} for k in wanted], consistent=True)
         found = {wanted[i["key"]]: int(i.get("hits", 0)) for i in items if i["key"] in wanted}
@@ -74,7 +78,7 @@ class RateLimitsTable:
 
     def hit(self, scope: str, value: str, rate: RateLimit) -> bool:
         """Count one request for `value` in `scope`; False (nothing written) once over the limit."""
-        now = self._clock()
+        now = self._now()
         window = int(now // rate.window_seconds)
         expires_at = (window + 1) * rate.window_seconds + _GRACE_SECONDS
         try:

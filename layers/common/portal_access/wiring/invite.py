@@ -67,7 +67,7 @@ def build_refresh(config: RefreshInvitationConfig) -> InvitationRenewal:
         invitations=graph.tables.invitations,
         contacts=graph.tables.contacts,
         sending=graph.sending,
-        limits=RateLimitsTable(client, config.rate_limits_table),
+        limits=RateLimitsTable(client, config.rate_limits_table, clock=system_clock),
         rate=RateLimit(limit=config.rate_limit, window_seconds=config.rate_window_seconds),
         clock=system_clock,
     )

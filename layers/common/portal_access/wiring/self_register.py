@@ -38,7 +38,7 @@ def build_public_requests(config: PublicRequestsConfig) -> PublicRequests:
     clock = system_clock
     client = create_client()
     options = CachedSystemOptions(SettingsTable(client, config.settings_table), max_age=config.options_max_age_seconds)
-    limits = RateLimitsTable(client, config.rate_limits_table)
+    limits = RateLimitsTable(client, config.rate_limits_table, clock=clock)
     public_limits = PublicLimits(
         per_requester=RateLimit(limit=config.rate_limit, window_seconds=config.rate_window_seconds),
         per_address=RateLimit(limit=config.address_limit, window_seconds=config.rate_window_seconds),

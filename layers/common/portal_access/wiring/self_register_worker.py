@@ -39,7 +39,7 @@ def build_worker(config: SelfRegistrationWorkerConfig) -> Worker:
     tables = graph.tables
     requests = PortalRequestsTable(client, config.portal_requests_table)
     proof_failures = ProofFailures(
-        table=RateLimitsTable(client, config.rate_limits_table),
+        table=RateLimitsTable(client, config.rate_limits_table, clock=clock),
         rate=RateLimit(limit=config.proof_failure_limit, window_seconds=config.rate_window_seconds),
     )
     return Worker(
