@@ -22,7 +22,7 @@ from devkit.template import (
     function_spec,
     literal_globals_environment,
     load_template,
-    parameter_defaults,
+    placeholder_resolver,
 )
 from local.provision import create_queues, create_tables
 from tests.support.atomic_aws import atomic_aws  # noqa: F401 - a fixture every tier may use
@@ -77,12 +77,10 @@ def aws(request: pytest.FixtureRequest) -> Iterator[None]:
 def stack(aws: None, template: dict[str, Any]) -> Stack:
     client = boto3.client("dynamodb")
     tables = create_tables(client, template, prefix="test")
-    resolver = Resolver(physical=dict(tables), parameters=parameter_defaults(template))
+    resolver = placeholder_resolver(template, "test")
+    resolver.physical.update(tables)
     # The app clients get the ids the sample events' tokens carry (handlers check them).
     resolver.physical.update(StaffUserPoolClient=STAFF_CLIENT_ID, PortalUserPoolClient=PORTAL_CLIENT_ID)
-    for logical_id in template["Resources"]:
-        resolver.physical.setdefault(logical_id, f"test-{logical_id}")
-        resolver.attributes[(logical_id, "Arn")] = f"arn:aws:test:::{logical_id}"
     for logical_id, (url, arn) in create_queues(boto3.client("sqs"), template, prefix="test").items():
         resolver.physical[logical_id] = url  # `!Ref` of a queue is its URL
         resolver.attributes[(logical_id, "Arn")] = arn
