@@ -26,8 +26,8 @@ from benchmarks.routes import (
 from benchmarks.world import REGION, Request, World
 from devkit.events import load_event
 from devkit.streams import stored_images, stream_event
-from local.event_sources import lambda_sqs_record
 from local.mailbox import SentEmail, simulated_events
+from local.queue_poller import lambda_sqs_record
 
 
 @dataclass
@@ -79,7 +79,7 @@ def drain(url: str) -> None:
 
 def queued(world: World, queue_logical_id: str, produce: Callable[[], None], records: int) -> Batch:
     """What `produce` (the public routes) put on the queue, received and handed over as the event
-    source mapping does (as the local stack does, local/event_sources.py)."""
+    source mapping does (as the local stack does, local/queue_poller.py)."""
     sqs = boto3.client("sqs", region_name=REGION)
     url = world.resolver.physical[queue_logical_id]
     drain(url)

@@ -329,7 +329,9 @@ def start_pollers(template: dict[str, Any], done: Provisioned, host_: FunctionHo
     """The template's event source mappings (streams and queues), each polled on a thread."""
     import boto3
 
-    from local.event_sources import QueuePoller, StreamPoller, event_sources
+    from local.event_sources import event_sources
+    from local.queue_poller import QueuePoller
+    from local.stream_poller import StreamPoller
 
     streams, sqs = boto3.client("dynamodbstreams"), boto3.client("sqs")
     for source in event_sources(template, done.resolver):

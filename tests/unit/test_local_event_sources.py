@@ -8,17 +8,9 @@ from collections.abc import Sequence
 import pytest
 
 from devkit.template import Resolver, parameter_defaults
-from local.event_sources import (
-    EXHAUSTED,
-    InvokeResult,
-    RetryPolicy,
-    batch_result,
-    deliver,
-    event_sources,
-    lambda_stream_record,
-    sqs_filter_view,
-    stream_failure_message,
-)
+from local.event_sources import EXHAUSTED, InvokeResult, RetryPolicy, batch_result, deliver, event_sources
+from local.queue_poller import sqs_filter_view
+from local.stream_poller import lambda_stream_record, stream_failure_message
 
 
 def _id(record: str) -> str:

@@ -14,7 +14,9 @@ import pytest
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
-from local.event_sources import EXHAUSTED, EventSource, QueuePoller, RetryPolicy, StreamPoller
+from local.event_sources import EXHAUSTED, EventSource, RetryPolicy
+from local.queue_poller import QueuePoller
+from local.stream_poller import StreamPoller
 
 
 class RecordingFunction:
