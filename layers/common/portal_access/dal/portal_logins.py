@@ -16,7 +16,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from portal_access.domain.errors import Conflict, InvalidInput, LoginSwitchFailed, Unauthenticated
+from portal_access.domain.errors import InvalidInput, LoginExists, LoginSwitchFailed, Unauthenticated
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -30,12 +30,6 @@ NEVER_SIGNED_IN = "FORCE_CHANGE_PASSWORD"
 
 def create_cognito_client() -> CognitoIdentityProviderClient:
     return boto3.client("cognito-idp", config=_CLIENT_CONFIG)
-
-
-class LoginExists(Conflict):
-    """AdminCreateUser found the email taken: another caller created that login first."""
-
-    code = "login_exists"
 
 
 @dataclass(frozen=True, slots=True)

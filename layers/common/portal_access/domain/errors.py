@@ -69,6 +69,12 @@ class Unauthenticated(DomainError):
     code = "unauthenticated"
 
 
+class LoginExists(Conflict):
+    """Creating a portal login found the email taken: another caller created that login first."""
+
+    code = "login_exists"
+
+
 class NothingToRevoke(DomainError):
     """The earlier invitation is no longer unused (accepted, failed, revoked or expired)."""
 

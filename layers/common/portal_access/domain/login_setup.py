@@ -14,9 +14,8 @@ import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from portal_access.dal.portal_logins import LoginExists
 from portal_access.domain.clock import iso
-from portal_access.domain.errors import Conflict
+from portal_access.domain.errors import Conflict, LoginExists
 
 if TYPE_CHECKING:
     from portal_access.dal.email_guard import EmailGuard
