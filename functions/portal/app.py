@@ -12,9 +12,9 @@ from portal_access.api.resolver import claims_of, create_resolver, http_handler,
 from portal_access.config import PortalApiConfig
 from portal_access.domain.access import LoginIdentity
 from portal_access.models.portal import PortalMe, PortalSite
-from portal_access.wiring.portal import build_portal_access
+from portal_access.wiring.portal import build_portal_grants
 
-access = build_portal_access(PortalApiConfig.from_env())
+access = build_portal_grants(PortalApiConfig.from_env())
 
 app = create_resolver("portal")
 

@@ -156,7 +156,7 @@ class LoginIdentity:
 class PortalGrants:
     """Every portal route resolves access here, so they all agree on what a login may see."""
 
-    def __init__(self, contacts: ContactsTable, accounts: AccountsTable, settings: SettingsTable) -> None:
+    def __init__(self, *, contacts: ContactsTable, accounts: AccountsTable, settings: SettingsTable) -> None:
         self._contacts = contacts
         self._accounts = accounts
         self._settings = settings

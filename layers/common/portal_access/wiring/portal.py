@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from portal_access.config import PortalApiConfig
 
 
-def build_portal_access(config: PortalApiConfig) -> PortalGrants:
+def build_portal_grants(config: PortalApiConfig) -> PortalGrants:
     client = create_client()
     return PortalGrants(
         contacts=ContactsTable(client, config.contacts_table),
