@@ -205,3 +205,10 @@ def set_password(page: Page, link: str, password: str = PASSWORD) -> None:
     assert "#token=" not in page.driver.current_url  # the page keeps the token in memory only
     page.fill("New Password", password)
     page.click("Set Password and Sign In")
+
+
+def staff_sign_in(page: Page, stack: dict[str, Any]) -> None:
+    """Signs in on /staff/login (the page must be open) as the seeded admin, aliena.somers."""
+    page.fill("Username", str(stack["staff_username"]))
+    page.fill("Password", str(stack["staff_password"]))
+    page.click("Sign in")

@@ -1,5 +1,5 @@
 // /request-login: invoice-verified self-registration (POST /portal/self-registrations).
-import { $ } from "./forms.js";
+import { $ } from "/common/js/forms.js";
 import { publicForm } from "./public-form.js";
 
 publicForm({

@@ -1,20 +1,33 @@
-// Sign-in straight against the portal user pool with SRP (amazon-cognito-identity-js, loaded by
-// the page from /vendor/). Tokens live in sessionStorage only (the library's Storage option):
-// gone when the tab closes, never in localStorage, a URL or a log.
+// Sign-in straight against the audience's user pool (api.js's audience: the portal pool for the
+// customers' pages, the staff pool for the console) with SRP (amazon-cognito-identity-js, loaded
+// from /common/vendor/ as soon as a page imports this module). Tokens live in sessionStorage only
+// (the library's Storage option): gone when the tab closes, never in localStorage, a URL or a log.
 
-import { loadConfig } from "./api.js";
+import { audience, loadConfig } from "./api.js";
 
+const LIBRARY = "/common/vendor/amazon-cognito-identity.min.js";
+const RETURN_KEY = "session.return"; // the page to go back to after signing in (a path, no token)
 let poolPromise;
+let AmazonCognito;
+
+const libraryPromise = new Promise((resolve, reject) => {
+  if (window.AmazonCognitoIdentity) return resolve(window.AmazonCognitoIdentity);
+  const script = document.createElement("script");
+  script.src = LIBRARY;
+  script.addEventListener("load", () => (window.AmazonCognitoIdentity ? resolve(window.AmazonCognitoIdentity) : reject(new Error("The sign-in library did not load."))));
+  script.addEventListener("error", () => reject(new Error("The sign-in library did not load.")));
+  document.head.append(script);
+}).then((found) => (AmazonCognito = found));
+libraryPromise.catch(() => {});
 
 function library() {
-  const found = window.AmazonCognitoIdentity;
-  if (!found) throw new Error("The sign-in library did not load.");
-  return found;
+  if (!AmazonCognito) throw new Error("The sign-in library did not load.");
+  return AmazonCognito;
 }
 
 function pool() {
-  poolPromise ??= loadConfig().then(
-    (config) =>
+  poolPromise ??= Promise.all([loadConfig(), libraryPromise]).then(
+    ([config]) =>
       new (library().CognitoUserPool)({
         UserPoolId: config.user_pool_id,
         ClientId: config.client_id,
@@ -78,6 +91,18 @@ export async function accessToken() {
   });
 }
 
+/** Who is signed in, as they typed it (the ID token's username or email), or null. */
+export async function currentUsername() {
+  const user = (await pool()).getCurrentUser();
+  if (!user) return null;
+  return new Promise((resolve) => {
+    user.getSession((error, session) => {
+      const claims = error || !session ? {} : session.getIdToken().payload;
+      resolve(claims["cognito:username"] || claims.email || user.getUsername());
+    });
+  });
+}
+
 /** Sign out everywhere (Cognito GlobalSignOut revokes the refresh tokens), then forget the tokens. */
 export async function signOut() {
   const userPool = await pool();
@@ -108,4 +133,28 @@ export async function confirmPassword(username, code, newPassword) {
   return new Promise((resolve, reject) => {
     user.confirmPassword(code.trim(), newPassword, { onSuccess: resolve, onFailure: reject });
   });
+}
+
+/**
+ * The access token of a signed-in page, or (nobody signed in, or the session expired) off to the
+ * audience's sign-in page, which comes back here after signing in. Resolves to null then.
+ */
+export async function requireSignIn() {
+  const token = await accessToken();
+  if (!token) sessionExpired();
+  return token;
+}
+
+/** Back to sign-in (a 401, an expired refresh token), remembering the page to return to. */
+export function sessionExpired() {
+  sessionStorage.setItem(RETURN_KEY, window.location.pathname + window.location.search);
+  window.location.replace(audience.signIn);
+}
+
+/** Where to go once signed in: the page the session expired on (same audience only), else home. */
+export function afterSignIn() {
+  const back = sessionStorage.getItem(RETURN_KEY);
+  sessionStorage.removeItem(RETURN_KEY);
+  const sameAudience = back && back.startsWith(audience.home) && back.startsWith("/") && !back.startsWith("//");
+  window.location.assign(sameAudience ? back : audience.home);
 }

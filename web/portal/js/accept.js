@@ -1,8 +1,10 @@
-// /invitations/accept#token=...: a new email sets its password; an email that already has a
-// login signs in first, then accepts with its access token (README, "Accepting").
-import { api, errorOf, loadConfig } from "./api.js";
-import { $, busy, capitalised, clearErrors, fieldError, interactive, policyProblem, renderPolicy, say, tryLaterMessage, wireShowPassword } from "./forms.js";
-import { accessToken, cognitoMessage, signIn } from "./session.js";
+// /invitations/accept#token=...: the link is checked first (POST /portal/invitations/check), so an
+// expired, used, revoked or unknown link says so before anyone types a password; then a new email
+// sets its password, and an email that already has a login signs in first, then accepts with its
+// access token (README, "Accepting").
+import { api, errorOf, loadConfig } from "/common/js/api.js";
+import { $, busy, capitalised, clearErrors, fieldError, interactive, policyProblem, renderPolicy, say, tryLaterMessage, wireShowPassword } from "/common/js/forms.js";
+import { accessToken, cognitoMessage, signIn } from "/common/js/session.js";
 
 const alert = $("#alert");
 const setPassword = $("#set-password");
@@ -19,15 +21,27 @@ window.addEventListener("hashchange", () => window.location.reload());
 let policy;
 
 function show(part) {
+  $("#checking").hidden = true;
   for (const element of [setPassword, signInForm, $("#gone")]) element.hidden = element !== part;
 }
 
-function gone(message) {
+/** The link does not work: say why; "Send Me a New Link" only where a renewal is possible. */
+function gone(message, renewable = true) {
   $("#title").textContent = "This invitation link no longer works";
   $("#gone-message").textContent = capitalised(message);
+  $("#refresh").hidden = !renewable;
   say(alert, "");
   show($("#gone"));
 }
+
+// What /portal/invitations/check's states mean to the person holding the link.
+const STATES = {
+  expired: "This invitation link has expired.",
+  used: "This invitation link was already used. If it was you, sign in with Back to Login.",
+  revoked: "This invitation link was replaced by a newer one. Use the link in the latest invitation email.",
+  unknown: "This invitation link is not valid. Open it again from the email, or copy the whole link into the address bar.",
+};
+const ASK_AGAIN = " Please ask your service provider to invite you again.";
 
 /** What an accept answer other than 200 means; true when it was handled. */
 function explain(result, form) {
@@ -118,14 +132,27 @@ $("#refresh").addEventListener("click", async () => {
 
 async function start() {
   if (!token) {
-    gone("This page needs the link from your invitation email. Open the link in the email again.");
+    gone("This page needs the link from your invitation email. Open the link in the email again.", false);
     return;
   }
-  policy = (await loadConfig()).password_policy;
+  const [check, config] = await Promise.all([api("/portal/invitations/check", { method: "POST", body: { token } }), loadConfig()]);
+  if (check.status === 429) {
+    $("#checking").hidden = true;
+    return say(alert, tryLaterMessage(check.retryAfter));
+  }
+  const state = check.status === 200 && check.data ? check.data.state : "valid"; // no check route: accept will say
+  if (state !== "valid") {
+    const renewable = Boolean(check.data.renewable);
+    return gone((STATES[state] || STATES.unknown) + (renewable ? "" : ASK_AGAIN), renewable);
+  }
+  policy = config.password_policy;
   renderPolicy($("#policy"), policy);
   show(setPassword);
 }
 
 start()
-  .catch(() => say(alert, "The portal could not be reached. Check your connection and reload the page."))
+  .catch(() => {
+    $("#checking").hidden = true;
+    say(alert, "The portal could not be reached. Check your connection and reload the page.");
+  })
   .finally(interactive);

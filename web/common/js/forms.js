@@ -1,5 +1,7 @@
 // Form helpers shared by the pages: field errors next to their field, one alert per form,
 // busy buttons, Show My Password, the password policy, and 429's "try again later".
+// Importing it defines <form-field> (elements.js), so every page that has forms has the element.
+import "./elements.js";
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 

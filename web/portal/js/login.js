@@ -1,7 +1,7 @@
 // /login: the login page of login-config, and SRP sign-in to the portal user pool.
-import { api } from "./api.js";
-import { $, busy, interactive, say, wireShowPassword } from "./forms.js";
-import { cognitoMessage, signIn } from "./session.js";
+import { api } from "/common/js/api.js";
+import { $, busy, interactive, say, wireShowPassword } from "/common/js/forms.js";
+import { cognitoMessage, signIn } from "/common/js/session.js";
 
 const form = $("#login");
 const alert = $("#alert");

@@ -1,10 +1,21 @@
 // The service's HTTP API, same origin. Never logs a request or a token.
 
+/**
+ * Whose pages these are: where their config.json (user pool, client, password policy) is, their
+ * sign-in page and their home. The customers' pages are the default; the console's modules call
+ * useAudience() once, before anything signs in (web/staff/js/console.js).
+ */
+export const audience = { config: "/config.json", signIn: "/login", home: "/", nav: [] };
+
+export function useAudience(settings) {
+  Object.assign(audience, settings);
+}
+
 let configPromise;
 
-/** /config.json: the user pool the pages sign in to, and its password policy. */
+/** The audience's config.json: the user pool the pages sign in to, and its password policy. */
 export function loadConfig() {
-  configPromise ??= fetch("/config.json", { cache: "no-cache" }).then((response) => {
+  configPromise ??= fetch(audience.config, { cache: "no-cache" }).then((response) => {
     if (!response.ok) throw new Error("The portal is not configured (config.json).");
     return response.json();
   });
@@ -13,10 +24,11 @@ export function loadConfig() {
 
 /**
  * Call a route; resolves to {status, data, retryAfter} whatever the status (network errors
- * reject). `token` is an access token for the Authorization header, never put in the URL.
+ * reject). `token` is an access token for the Authorization header, never put in the URL;
+ * `headers` adds request headers (If-Match).
  */
-export async function api(path, { method = "GET", body, token } = {}) {
-  const headers = { Accept: "application/json" };
+export async function api(path, { method = "GET", body, token, headers: extra = {} } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(path, {

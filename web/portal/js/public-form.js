@@ -1,13 +1,21 @@
 // The public forms (Request Login, request by address): one answer whatever matched, 422 next
 // to the field, 429 as "try again later" with the wait, 404 when staff turned the form off.
-import { api, errorOf } from "./api.js";
-import { $, busy, clearErrors, interactive, say, showFieldErrors, tryLaterMessage } from "./forms.js";
+import { api, errorOf } from "/common/js/api.js";
+import { $, busy, clearErrors, interactive, say, showFieldErrors, tryLaterMessage } from "/common/js/forms.js";
+
+// Both forms end the same way: who is asking (Contact Name, Email Address) and Submit.
+const WHO_IS_ASKING = `
+  <form-field id="contact-name" label="Contact Name" data-field="contact_name" autocomplete="name" required></form-field>
+  <form-field id="email" label="Email Address" type="email" data-field="email" autocomplete="email" required spellcheck="false"></form-field>
+  <div class="actions"><button type="submit" id="submit">Submit</button></div>`;
 
 /**
- * form: the <form>; path: the route; body(form): the JSON to post; enabled(config): whether the
- * login-config option is on; offMessage: what to say when it is off.
+ * form: the <form> with the fields of its own (Contact Name, Email Address and Submit are added);
+ * path: the route; body(form): the JSON to post; enabled(config): whether the login-config option
+ * is on; offMessage: what to say when it is off.
  */
 export function publicForm({ form, path, body, enabled, offMessage, confirmation }) {
+  form.insertAdjacentHTML("beforeend", WHO_IS_ASKING);
   const alert = $("#alert");
   const done = $("#done");
   const submit = form.querySelector("button[type=submit]");

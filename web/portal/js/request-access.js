@@ -1,5 +1,5 @@
 // /request-access: request access by service address (POST /portal/access-requests).
-import { $ } from "./forms.js";
+import { $ } from "/common/js/forms.js";
 import { publicForm } from "./public-form.js";
 
 publicForm({

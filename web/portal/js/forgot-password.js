@@ -1,7 +1,7 @@
 // /forgot-password: Cognito's code flow (ForgotPassword, then ConfirmForgotPassword), then sign-in.
-import { loadConfig } from "./api.js";
-import { $, busy, clearErrors, fieldError, interactive, policyProblem, renderPolicy, say, wireShowPassword } from "./forms.js";
-import { cognitoMessage, confirmPassword, forgotPassword, signIn } from "./session.js";
+import { loadConfig } from "/common/js/api.js";
+import { $, busy, clearErrors, fieldError, interactive, policyProblem, renderPolicy, say, wireShowPassword } from "/common/js/forms.js";
+import { cognitoMessage, confirmPassword, forgotPassword, signIn } from "/common/js/session.js";
 
 const ask = $("#ask");
 const reset = $("#reset");

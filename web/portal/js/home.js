@@ -1,8 +1,9 @@
 // /: the signed-in page. SELECT ACCOUNT (n of N), SELECT SERVICE LOCATION (n of M), the chosen
 // site and the account's capabilities, from GET /portal/me; Sign out everywhere.
-import { api } from "./api.js";
-import { $, interactive, say } from "./forms.js";
-import { accessToken, signOut } from "./session.js";
+import { api } from "/common/js/api.js";
+import { $, interactive, say } from "/common/js/forms.js";
+import "/common/js/chrome.js";
+import { accessToken, signOut } from "/common/js/session.js";
 
 const CHOICE_KEY = "portal.choice"; // which account and site were picked (ids only, no token)
 const VIEWS = { full: "Full", service_history_only: "Service history only" };
@@ -105,11 +106,6 @@ $("#account").addEventListener("change", () => showAccount());
 $("#site").addEventListener("change", () => {
   $("#site-count").textContent = `${$("#site").selectedIndex + 1} of ${$("#site").options.length}`;
   showSite();
-});
-$("#sign-out").addEventListener("click", async () => {
-  $("#sign-out").disabled = true;
-  await signOut();
-  window.location.replace("/login");
 });
 
 load()
