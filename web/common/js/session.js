@@ -103,6 +103,15 @@ export async function currentUsername() {
   });
 }
 
+/** The signed-in login's access-token claims (e.g. the staff pool's cognito:groups), or {}. */
+export async function accessClaims() {
+  const user = (await pool()).getCurrentUser();
+  if (!user) return {};
+  return new Promise((resolve) => {
+    user.getSession((error, session) => resolve(error || !session ? {} : session.getAccessToken().payload || {}));
+  });
+}
+
 /** Sign out everywhere (Cognito GlobalSignOut revokes the refresh tokens), then forget the tokens. */
 export async function signOut() {
   const userPool = await pool();
