@@ -44,7 +44,8 @@ def test_every_checkov_skip_names_a_check_and_gives_its_reason(template: dict[st
 def test_every_queue_and_topic_is_encrypted_at_rest(template: dict[str, Any]) -> None:
     queues = resources_of_type(template, "AWS::SQS::Queue")
     topics = resources_of_type(template, "AWS::SNS::Topic")
-    assert queues and topics
+    assert queues
+    assert topics
     for logical_id, queue in queues.items():
         properties = queue["Properties"]
         assert properties.get("SqsManagedSseEnabled") is True or properties.get("KmsMasterKeyId"), (
@@ -66,7 +67,8 @@ def test_ses_may_use_the_key_of_every_topic_it_publishes_to(template: dict[str, 
             continue
         topic = topics[sns["TopicARN"]["Ref"]]
         key_ref = topic["Properties"]["KmsMasterKeyId"]
-        assert isinstance(key_ref, dict) and key_ref.get("Ref") in keys, f"{logical_id}: a key of the stack's own"
+        assert isinstance(key_ref, dict), f"{logical_id}: a key of the stack's own, not an alias"
+        assert key_ref.get("Ref") in keys, f"{logical_id}: a key of the stack's own"
         key = keys[key_ref["Ref"]]["Properties"]
         assert key["EnableKeyRotation"] is True
         ses = [
