@@ -55,7 +55,7 @@ vendor: $(VENDORED) ## Fetch the pinned browser libraries (npm ci) into portal/v
 dev: $(STAMP) $(VENDORED) ## Run the whole service locally (moto + HTTP API on 127.0.0.1:3000)
 	$(BIN)/python -m local
 
-test: lint typecheck validate build pytest ## Every check: ruff, mypy, pytest (unit, integration, e2e), sam validate and build
+test: lint typecheck validate build pytest ## Every check: ruff, checkov, mypy, pytest (unit, integration, e2e), sam validate and build
 
 pytest: $(STAMP) $(VENDORED) ## Run the test suite only (the browser tests need chromium and chromedriver)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
