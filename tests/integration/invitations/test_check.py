@@ -14,7 +14,7 @@ import pytest
 from devkit.events import http_event, load_event
 from devkit.responses import HttpResponse
 from tests.conftest import Function, Stack, call
-from tests.integration.invitations.test_refresh import expire, refresh  # noqa: F401 - the refresh fixture
+from tests.integration.invitations.conftest import expire
 
 CheckApi = Callable[..., HttpResponse]
 EMAIL = "link.check@example.com"
@@ -48,7 +48,7 @@ def contact(add_contact: Any) -> dict[str, Any]:
 @pytest.fixture
 def expired(stack: Stack, invite: Any, contact: dict[str, Any]) -> str:
     token = str(invite(contact))
-    expire(stack, token.split(".")[0])
+    expire(stack, token.split(".", maxsplit=1)[0])
     return token
 
 
@@ -73,16 +73,18 @@ def edit(staff: Any, contact_id: str, **fields: Any) -> None:
 
 # What makes an expired link not renewable, each as staff or SES would bring it about.
 NOT_RENEWABLE: dict[str, Callable[..., None]] = {
-    "contact portal access off": lambda staff, stack, c, refresh, token: edit(
+    "contact portal access off": lambda staff, stack, c, ask_refresh, token: edit(
         staff, c["contact_id"], enable_portal_access=False
     ),
-    "contact unlinked": lambda staff, stack, c, refresh, token: staff("DELETE", f"/admin/contacts/{c['contact_id']}"),
-    "contact email removed": lambda staff, stack, c, refresh, token: edit(staff, c["contact_id"], email=None),
-    "email undeliverable": lambda staff, stack, c, refresh, token: suppress(stack, EMAIL),
-    "class portal access off": lambda staff, stack, c, refresh, token: staff(
+    "contact unlinked": lambda staff, stack, c, ask_refresh, token: staff(
+        "DELETE", f"/admin/contacts/{c['contact_id']}"
+    ),
+    "contact email removed": lambda staff, stack, c, ask_refresh, token: edit(staff, c["contact_id"], email=None),
+    "email undeliverable": lambda staff, stack, c, ask_refresh, token: suppress(stack, EMAIL),
+    "class portal access off": lambda staff, stack, c, ask_refresh, token: staff(
         "PUT", "/admin/account-classes/COMM", body={"enable_portal_access": False}
     ),
-    "renewed already": lambda staff, stack, c, refresh, token: refresh(token),
+    "renewed already": lambda staff, stack, c, ask_refresh, token: ask_refresh(token),
 }
 
 
@@ -94,7 +96,7 @@ class TestRenewableIsExactlyWhenRefreshSends:
 
     @pytest.mark.parametrize("change", sorted(NOT_RENEWABLE))
     def test_an_expired_link_that_refresh_would_not_renew(
-        self, change, expired, contact, check, refresh, outbox, staff, stack
+        self, *, change, expired, contact, check, refresh, outbox, staff, stack
     ):
         NOT_RENEWABLE[change](staff, stack, contact, refresh, expired)
         sent_before = len(outbox.all())

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
+from typing import TYPE_CHECKING
 
 from portal_access.dal.accounts_table import InvoiceRecord, normalized_search
 from portal_access.domain.clock import iso
