@@ -301,24 +301,25 @@ def move_expiry(world: World, invitation_id: str, delta: timedelta) -> None:
     )
 
 
-@recipe("POST /portal/invitations/refresh")
-def refresh_invite(world: World) -> Request:
-    """An expired, unused link: the costly path (a new invitation is sent)."""
+def expired_link(world: World) -> str:
+    """The token of a fresh contact's invitation that expired an hour ago, unused."""
     contact = fresh_contact(world)
     send_invitation(world, contact["contact_id"])
     token = latest_token(contact["email"])
     move_expiry(world, token.split(".")[0], -timedelta(hours=1))
-    return Request(body={"token": token}, status=202)
+    return token
+
+
+@recipe("POST /portal/invitations/refresh")
+def refresh_invite(world: World) -> Request:
+    """An expired, unused link: the costly path (a new invitation is sent)."""
+    return Request(body={"token": expired_link(world)}, status=202)
 
 
 @recipe("POST /portal/invitations/check")
 def check_invite(world: World) -> Request:
     """An expired, unused link: the costly path (is it renewable?)."""
-    contact = fresh_contact(world)
-    send_invitation(world, contact["contact_id"])
-    token = latest_token(contact["email"])
-    move_expiry(world, token.split(".")[0], -timedelta(hours=1))
-    return Request(body={"token": token})
+    return Request(body={"token": expired_link(world)})
 
 
 # The login page (public) and what staff read back
