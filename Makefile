@@ -24,6 +24,17 @@ $(STAMP): requirements-dev.txt layers/common/requirements.txt
 
 venv: $(STAMP) ## Create the virtual environment and install everything
 
+# checkov (the template scanner) in a venv of its own: it pins many packages of its own, which
+# must not move the project's. Made on first use, like the main venv, from requirements-checkov.txt.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	@test -n "$(PYTHON313)" || { echo "python3.13 not found: install it (pyenv install 3.13) or set PYTHON313=/path/to/python3.13"; exit 1; }
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@touch $@
+
 # The hosted pages' browser library and the browser tests' axe-core: pinned in package-lock.json,
 # fetched from the npm registry, never from a CDN at run time. The library is copied into the
 # served folder (web/common/vendor/, not committed).
@@ -44,15 +55,21 @@ vendor: $(VENDORED) ## Fetch the pinned browser libraries (npm ci) into web/comm
 dev: $(STAMP) $(VENDORED) ## Run the whole service locally (moto + HTTP API on 127.0.0.1:3000)
 	$(BIN)/python -m local
 
-test: lint typecheck validate build pytest ## Every check: ruff, mypy, pytest (unit, integration, e2e), sam validate and build
+test: lint typecheck validate build pytest ## Every check: ruff, checkov, mypy, pytest (unit, integration, e2e), sam validate and build
 
 pytest: $(STAMP) $(VENDORED) ## Run the test suite only (the browser tests need chromium and chromedriver)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-lint: $(STAMP) ## ruff lint and format check; lint-imports: the import direction (pyproject.toml)
+lint: $(STAMP) $(CHECKOV_STAMP) ## ruff lint and format check; lint-imports (import direction); checkov (template.yaml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	PYTHONPATH=layers/common:. $(BIN)/lint-imports --no-cache
+	$(MAKE) --no-print-directory checkov
+
+# Every check passes or is skipped next to its resource with the reason (README, "Deployment
+# posture"); a new finding fails. --skip-download: no call to the vendor's API (nor its network).
+checkov: $(CHECKOV_STAMP) ## checkov on template.yaml: fails on any finding not skipped with a reason
+	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --skip-download --quiet --compact
 
 format: $(STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -79,6 +96,6 @@ bench: $(STAMP) ## Benchmarks: cold start, DynamoDB calls per route, throughput;
 	$(BIN)/python -m benchmarks
 
 clean: ## Remove the venv, build output and local state
-	rm -rf $(VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache node_modules web/common/vendor
+	rm -rf $(VENV) $(CHECKOV_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache node_modules web/common/vendor
 
-.PHONY: help venv vendor deploy dev test pytest lint format typecheck validate build openapi bench clean
+.PHONY: help venv vendor deploy dev test pytest lint checkov format typecheck validate build openapi bench clean

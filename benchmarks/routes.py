@@ -103,6 +103,11 @@ def create_class(world: World) -> Request:
     return Request(body={"class_id": world.unique("CL"), **HOT_CLASS_BODY}, status=201)
 
 
+@recipe("GET /admin/account-classes")
+def list_classes(world: World) -> Request:
+    return Request(query={"limit": "100"})
+
+
 @recipe("PUT /admin/account-classes/{class_id}")
 def replace_class(world: World) -> Request:
     return Request(params={"class_id": world.HOT_CLASS}, body=HOT_CLASS_BODY)
@@ -121,6 +126,17 @@ def get_options(world: World) -> Request:
 @recipe("PUT /admin/system-options/customer-portal")
 def replace_options(world: World) -> Request:
     return Request(body=SYSTEM_OPTIONS)
+
+
+@recipe("POST /admin/system-options/customer-portal/preview")
+def preview_login_html(world: World) -> Request:
+    body = {"login_message_html": "<p onclick=x()>Welcome</p><script>x()</script>", "login_terms_html": "<p>T</p>"}
+    return Request(body=body)
+
+
+@recipe("POST /admin/email-templates/{name}/preview")
+def preview_template(world: World) -> Request:
+    return Request(params={"name": quote(BUILT_IN_INVITE, safe="")}, body=TEMPLATE_BODY)
 
 
 @recipe("GET /admin/email-templates")
@@ -152,6 +168,12 @@ def create_account(world: World) -> Request:
         "contacts": contacts,
     }
     return Request(body=body, status=201)
+
+
+@recipe("GET /admin/accounts")
+def search_accounts(world: World) -> Request:
+    """A name prefix every filler account has (the fullest partition of the index), a full page."""
+    return Request(query={"search": "filler", "limit": "100"})
 
 
 @recipe("GET /admin/accounts/{account_id}")
@@ -279,14 +301,25 @@ def move_expiry(world: World, invitation_id: str, delta: timedelta) -> None:
     )
 
 
-@recipe("POST /portal/invitations/refresh")
-def refresh_invite(world: World) -> Request:
-    """An expired, unused link: the costly path (a new invitation is sent)."""
+def expired_link(world: World) -> str:
+    """The token of a fresh contact's invitation that expired an hour ago, unused."""
     contact = fresh_contact(world)
     send_invitation(world, contact["contact_id"])
     token = latest_token(contact["email"])
     move_expiry(world, token.split(".")[0], -timedelta(hours=1))
-    return Request(body={"token": token}, status=202)
+    return token
+
+
+@recipe("POST /portal/invitations/refresh")
+def refresh_invite(world: World) -> Request:
+    """An expired, unused link: the costly path (a new invitation is sent)."""
+    return Request(body={"token": expired_link(world)}, status=202)
+
+
+@recipe("POST /portal/invitations/check")
+def check_invite(world: World) -> Request:
+    """An expired, unused link: the costly path (is it renewable?)."""
+    return Request(body={"token": expired_link(world)})
 
 
 # The login page (public) and what staff read back

@@ -75,6 +75,8 @@ class _Writer:
             created_at=CREATED_AT,
         )
         self.account_items.append(dict(self.accounts_table.put_account_op(model).request["Put"]["Item"]))
+        for op in self.accounts_table.search_term_ops(model):  # the staff search finds it, as on AWS
+            self.account_items.append(dict(op.request["Put"]["Item"]))
         self.world.seeded.accounts += 1
 
     def site(self, account_id: str, site_id: str, number: int) -> None:

@@ -102,6 +102,8 @@ _HOSTED_OR_INERT = {
     # Resource policies: moto does not enforce them.
     "AWS::SNS::TopicPolicy",
     "AWS::SQS::QueuePolicy",
+    # The delivery events topic's key: the local topic is made without encryption (nothing to protect).
+    "AWS::KMS::Key",
 }
 _CREATED = {
     "AWS::DynamoDB::Table",

@@ -66,14 +66,18 @@ DESCRIPTIONS = {
 # What each route's domain can answer beyond its shape's statuses ("METHOD /path" as templated).
 DOMAIN_ERRORS: dict[str, tuple[int, ...]] = {
     "POST /admin/account-classes": (409,),
+    "GET /admin/account-classes": (),
     "GET /admin/account-classes/{class_id}": (),
     "PUT /admin/account-classes/{class_id}": (),
     "GET /admin/system-options/customer-portal": (),
     "PUT /admin/system-options/customer-portal": (),
+    "POST /admin/system-options/customer-portal/preview": (),
     "GET /admin/email-templates": (),
     "GET /admin/email-templates/{name}": (),
     "PUT /admin/email-templates/{name}": (),
+    "POST /admin/email-templates/{name}/preview": (),
     "POST /admin/accounts": (409,),
+    "GET /admin/accounts": (),
     "GET /admin/accounts/{account_id}": (),
     "POST /admin/accounts/{account_id}/sites": (409,),
     "GET /admin/accounts/{account_id}/sites": (),
@@ -95,6 +99,7 @@ DOMAIN_ERRORS: dict[str, tuple[int, ...]] = {
     "POST /portal/access-requests": (404, 429),
     "POST /portal/invitations/accept": (401, 409, 410),
     "POST /portal/invitations/refresh": (429,),
+    "POST /portal/invitations/check": (429,),
     "GET /portal/me": (),
     "GET /portal/accounts/{account_id}/sites/{site_id}": (),
 }

@@ -18,6 +18,7 @@ from portal_access.api.resolver import (
     staff_actor,
 )
 from portal_access.config import ContactsApiConfig
+from portal_access.domain import login_page
 from portal_access.domain.email_templates import template_name_from_path
 from portal_access.models.accounts import (
     Account,
@@ -41,8 +42,10 @@ from portal_access.models.settings import (
     AccountClass,
     AccountClassCreate,
     AccountClassReplace,
+    EmailPreview,
     EmailTemplate,
     EmailTemplateBody,
+    LoginPageHtml,
     SystemOptions,
     SystemOptionsReplace,
 )
@@ -59,6 +62,7 @@ system_options = api.system_options
 app = create_resolver("staff")
 
 AccountId = Annotated[Identifier, Path()]
+TemplateNameInPath = Annotated[str, Path(max_length=300)]
 
 
 # Account classes
@@ -67,6 +71,12 @@ AccountId = Annotated[Identifier, Path()]
 @app.post("/admin/account-classes", status_code=201, tags=["account classes"])
 def create_account_class(body: Annotated[AccountClassCreate, Body()]) -> AccountClass:
     return account_classes.create(body)
+
+
+@app.get("/admin/account-classes", tags=["account classes"])
+def list_account_classes(cursor: Cursor = None, limit: Limit = 100) -> Page[AccountClass]:
+    classes, next_cursor = account_classes.list(cursor=cursor, limit=limit)
+    return Page(items=classes, next_cursor=next_cursor)
 
 
 @app.put("/admin/account-classes/<class_id>", tags=["account classes"])
@@ -94,6 +104,13 @@ def replace_system_options(body: Annotated[SystemOptionsReplace, Body()]) -> Sys
     return system_options.replace(body)
 
 
+@app.post("/admin/system-options/customer-portal/preview", tags=["system options"])
+def preview_login_page_html(body: Annotated[LoginPageHtml, Body()]) -> LoginPageHtml:
+    """Login Message and Login Terms sanitised exactly as GET /portal/login-config shows them;
+    nothing is saved."""
+    return login_page.preview(body)
+
+
 @app.get("/admin/email-templates", tags=["email templates"])
 def list_email_templates(cursor: Cursor = None, limit: Limit = 100) -> Page[EmailTemplate]:
     templates, next_cursor = email_templates.list(cursor=cursor, limit=limit)
@@ -101,15 +118,19 @@ def list_email_templates(cursor: Cursor = None, limit: Limit = 100) -> Page[Emai
 
 
 @app.get("/admin/email-templates/<name>", tags=["email templates"])
-def get_email_template(name: Annotated[str, Path(max_length=300)]) -> EmailTemplate:
+def get_email_template(name: TemplateNameInPath) -> EmailTemplate:
     return email_templates.get(template_name_from_path(name))
 
 
 @app.put("/admin/email-templates/<name>", tags=["email templates"])
-def put_email_template(
-    name: Annotated[str, Path(max_length=300)], body: Annotated[EmailTemplateBody, Body()]
-) -> EmailTemplate:
+def put_email_template(name: TemplateNameInPath, body: Annotated[EmailTemplateBody, Body()]) -> EmailTemplate:
     return email_templates.put(template_name_from_path(name), body)
+
+
+@app.post("/admin/email-templates/<name>/preview", tags=["email templates"])
+def preview_email_template(name: TemplateNameInPath, body: Annotated[EmailTemplateBody, Body()]) -> EmailPreview:
+    """Subject, HTML and text rendered with sample values, as sending renders them; nothing is saved."""
+    return email_templates.preview(template_name_from_path(name), body)
 
 
 # Accounts, sites, invoices
@@ -120,6 +141,16 @@ def create_account(body: Annotated[AccountCreate, Body()]) -> AccountCreated:
     account, created_contacts = accounts.create(body, actor=staff_actor(app))
     metrics.add_metric(name="AccountsCreated", unit=MetricUnit.Count, value=1)
     return AccountCreated(**account.model_dump(), contacts=created_contacts)
+
+
+@app.get("/admin/accounts", tags=["accounts"])
+def search_accounts(
+    search: Annotated[str, Query(min_length=1, max_length=100, description="an account number or the start of a name")],
+    cursor: Cursor = None,
+    limit: Limit = 25,
+) -> Page[Account]:
+    found, next_cursor = accounts.search(search, cursor=cursor, limit=limit)
+    return Page(items=found, next_cursor=next_cursor)
 
 
 @app.get("/admin/accounts/<account_id>", tags=["accounts"])

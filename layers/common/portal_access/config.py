@@ -68,12 +68,20 @@ class AutoInviteConfig(InvitationSendingConfig):
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE_NAME")
 
 
-class RefreshInvitationConfig(InvitationSendingConfig):
-    """The public refresh route: counted like self-registration, sends a new invitation."""
+class TokenRouteLimits(FunctionConfig):
+    """The public routes that take an invitation link's token: counted like self-registration."""
 
     rate_limits_table: str = Field(alias="RATE_LIMITS_TABLE_NAME")
     rate_limit: int = Field(alias="PUBLIC_REQUEST_LIMIT", default=5, ge=1, le=1000)
     rate_window_seconds: int = Field(alias="PUBLIC_REQUEST_WINDOW_SECONDS", default=3600, ge=60, le=86400)
+
+
+class RefreshInvitationConfig(InvitationSendingConfig, TokenRouteLimits):
+    """The public refresh route: sends a new invitation for an expired link."""
+
+
+class CheckInvitationConfig(InvitationTablesConfig, TokenRouteLimits):
+    """The public link check: reads an invitation and what a refresh would need (no email)."""
 
 
 class InvitationJobsConfig(InvitationSendingConfig):

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -200,3 +201,26 @@ def invite(invites: InviteApi, outbox: Outbox) -> Callable[[dict[str, Any]], str
         return outbox.to(contact["email"].lower())[-1].token
 
     return send
+
+
+@pytest.fixture
+def refresh(load_function: Callable[[str], Function]) -> Callable[..., HttpResponse]:
+    function = load_function("RefreshInvitationFunction")
+
+    def post(token: str, *, source_ip: str = "198.51.100.7") -> HttpResponse:
+        event = http_event(
+            "POST", "/portal/invitations/refresh", body={"token": token}, claims=None, source_ip=source_ip
+        )
+        return call(function, event)
+
+    return post
+
+
+def expire(stack: Stack, invitation_id: str) -> None:
+    past = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    boto3.client("dynamodb").update_item(
+        TableName=stack.table("InvitationsTable"),
+        Key={"invitation_id": {"S": invitation_id}},
+        UpdateExpression="SET expires_at = :at",
+        ExpressionAttributeValues={":at": {"S": past}},
+    )

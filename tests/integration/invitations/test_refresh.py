@@ -4,39 +4,13 @@ link, and 429 past the limit (counted like self-registration, before anything is
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from devkit.events import http_event
-from devkit.responses import HttpResponse
-from tests.conftest import Function, Stack, call
-
-
-@pytest.fixture
-def refresh(load_function: Callable[[str], Function]) -> Callable[..., HttpResponse]:
-    function = load_function("RefreshInvitationFunction")
-
-    def post(token: str, *, source_ip: str = "198.51.100.7") -> HttpResponse:
-        event = http_event(
-            "POST", "/portal/invitations/refresh", body={"token": token}, claims=None, source_ip=source_ip
-        )
-        return call(function, event)
-
-    return post
-
-
-def expire(stack: Stack, invitation_id: str) -> None:
-    past = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    boto3.client("dynamodb").update_item(
-        TableName=stack.table("InvitationsTable"),
-        Key={"invitation_id": {"S": invitation_id}},
-        UpdateExpression="SET expires_at = :at",
-        ExpressionAttributeValues={":at": {"S": past}},
-    )
+from tests.conftest import Stack, call
+from tests.integration.invitations.conftest import expire
 
 
 @pytest.fixture

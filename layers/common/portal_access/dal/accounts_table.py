@@ -1,4 +1,5 @@
-"""AccountsTable: accounts (ACCOUNT#id / ACCOUNT), their sites (ACCOUNT#id / SITE#id), invoices."""
+"""AccountsTable: accounts (ACCOUNT#id / ACCOUNT), their search terms (ACCOUNT#id / SEARCH#nn),
+their sites (ACCOUNT#id / SITE#id), invoices."""
 
 from __future__ import annotations
 
@@ -25,6 +26,35 @@ if TYPE_CHECKING:
 
 # Fields that are table bookkeeping, not part of the domain model.
 _KEY_FIELDS = ("pk", "sk", "search_text", "address_key", "quick_pay_code_hash")
+
+# An account is found by a prefix of its number, of its name, or of any further word of its name
+# (up to MAX_SEARCH_WORDS of them): one search-term item each, in the `by_search_term` index.
+MAX_SEARCH_WORDS = 8
+MAX_TERM_LENGTH = 200  # characters: the index's sort key stays far under DynamoDB's 1 KB
+
+
+def normalized_search(text: str) -> str:
+    """How names and searches are compared: case folded, whitespace collapsed."""
+    return " ".join(text.casefold().split())
+
+
+def search_terms(account_id: str, name: str) -> list[str]:
+    """The terms an account is found by, in order: its number, its name, then each further
+    distinct word of the name (the first word is the name's own prefix), without leading or
+    trailing punctuation. A term's position is the number of its item."""
+    folded = normalized_search(name)
+    terms = [account_id.casefold(), folded[:MAX_TERM_LENGTH]]
+    for word in folded.split()[1:]:
+        term = word.strip("\"'()[]{}.,;:!?-&/")[:MAX_TERM_LENGTH]
+        if term and term not in terms and len(terms) < 2 + MAX_SEARCH_WORDS:
+            terms.append(term)
+    return terms
+
+
+def first_match(terms: list[str], prefix: str) -> int | None:
+    """The position of the first term that starts with `prefix`: the one item an account is
+    listed by, so an account that several of its terms match is listed once, on every page."""
+    return next((position for position, term in enumerate(terms) if term.startswith(prefix)), None)
 
 
 def _strip_keys(item: Item) -> Item:
@@ -58,6 +88,46 @@ class AccountsTable:
             key="pk",
             exists=AlreadyExists(f"account {account.account_id} already exists", field="account_id"),
         )
+
+    def search_term_ops(self, account: Account) -> list[TransactOp]:
+        """The account's search-term items (`by_search_term` index), written with the account."""
+        ops = []
+        for position, term in enumerate(search_terms(account.account_id, account.name)):
+            item = {
+                "pk": keys.account_pk(account.account_id),
+                "sk": keys.search_term_sk(position),
+                "search_bucket": keys.search_bucket(term),
+                "search_term": keys.search_term_key(term, account.account_id),
+            }
+            ops.append(TransactOp({"Put": {"TableName": self.table_name, "Item": serialize(item)}}))
+        return ops
+
+    def search_accounts(
+        self, prefix: str, *, cursor: str | None, limit: int, exclude: str | None = None
+    ) -> tuple[list[Account], str | None]:
+        """One Query page of the `by_search_term` index (terms starting with `prefix`, a
+        `normalized_search` text) and one BatchGetItem of the accounts it names, in term order.
+        An account is listed by its first matching term only; `exclude`: an account shown apart."""
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": keys.ACCOUNT_SEARCH_INDEX,
+            "KeyConditionExpression": "search_bucket = :b AND begins_with(search_term, :q)",
+            "ExpressionAttributeValues": serialize({":b": keys.search_bucket(prefix), ":q": prefix}),
+            "Limit": limit,
+        }
+        items, next_cursor = query_page(self._client, query, cursor)
+        hits = [
+            (item["pk"].removeprefix(keys.ACCOUNT_PREFIX), int(item["sk"].removeprefix(keys.SEARCH_TERM_PREFIX)))
+            for item in items
+        ]
+        hits = [(account_id, position) for account_id, position in hits if account_id != exclude]
+        accounts, _ = self.get_accounts_and_sites([account_id for account_id, _ in hits])
+        found = []
+        for account_id, position in hits:
+            account = accounts.get(account_id)
+            if account and first_match(search_terms(account.account_id, account.name), prefix) == position:
+                found.append(account)
+        return found, next_cursor
 
     def account_exists_op(self, account_id: str, *, missing: DomainError | None = None) -> TransactOp:
         """A transaction guard: the write fails (404 unless told otherwise) if the account is gone."""

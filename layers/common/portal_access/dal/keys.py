@@ -5,19 +5,37 @@ from __future__ import annotations
 from portal_access.models.common import normalized_email
 
 # AccountsTable (pk, sk): accounts, their sites, invoices.
+ACCOUNT_PREFIX = "ACCOUNT#"
 ACCOUNT_SK = "ACCOUNT"
 SITE_PREFIX = "SITE#"
 INVOICE_SK = "INVOICE"
 # GSI on the normalised service address, for access requests by address.
 ADDRESS_INDEX = "by_address"
+# GSI on the accounts' search terms (number, name, each further word of the name): staff's search.
+ACCOUNT_SEARCH_INDEX = "by_search_term"  # search_bucket, search_term
+SEARCH_TERM_PREFIX = "SEARCH#"
 
 
 def account_pk(account_id: str) -> str:
-    return f"ACCOUNT#{account_id}"
+    return f"{ACCOUNT_PREFIX}{account_id}"
 
 
 def site_sk(site_id: str) -> str:
     return f"{SITE_PREFIX}{site_id}"
+
+
+def search_term_sk(position: int) -> str:
+    """The account's `position`-th search term item (0: its number, 1: its name, 2..: words)."""
+    return f"{SEARCH_TERM_PREFIX}{position:02d}"
+
+
+def search_bucket(term: str) -> str:
+    """A term's index partition: its first character, so a prefix names exactly one partition."""
+    return f"TERM#{term[0]}"
+
+
+def search_term_key(term: str, account_id: str) -> str:
+    return f"{term}#{account_id}"
 
 
 def invoice_pk(invoice_number: str) -> str:
@@ -36,6 +54,9 @@ CLASS_SK = "CLASS"
 SYSTEM_OPTIONS_PK = "SYSTEM_OPTIONS"
 CUSTOMER_PORTAL_SK = "customer-portal"
 EMAIL_TEMPLATE_PK = "EMAIL_TEMPLATE"
+# GSI listing every item of one kind in key order (kind, kind_key): the account classes.
+SETTINGS_BY_KIND_INDEX = "by_kind"
+CLASS_KIND = "CLASS"
 
 
 def class_pk(class_id: str) -> str:

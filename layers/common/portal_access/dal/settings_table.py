@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def _strip_keys(item: Item) -> Item:
-    return {k: v for k, v in item.items() if k not in ("pk", "sk")}
+    return {k: v for k, v in item.items() if k not in ("pk", "sk", "kind", "kind_key")}
 
 
 class SettingsTable:
@@ -54,7 +54,12 @@ class SettingsTable:
 
     def put_class(self, account_class: AccountClass, *, create: bool) -> None:
         """Create (fails if it exists) or replace (fails if it does not)."""
-        item = {**self.class_key(account_class.class_id), **account_class.model_dump(mode="json")}
+        item = {
+            **self.class_key(account_class.class_id),
+            "kind": keys.CLASS_KIND,
+            "kind_key": account_class.class_id,
+            **account_class.model_dump(mode="json"),
+        }
         condition = "attribute_not_exists(pk)" if create else "attribute_exists(pk)"
         try:
             self._client.put_item(TableName=self.table_name, Item=serialize(item), ConditionExpression=condition)
@@ -80,6 +85,18 @@ class SettingsTable:
         items = batch_get(self._client, self.table_name, [self.class_key(c) for c in unique])
         classes = [AccountClass.model_validate(_strip_keys(i)) for i in items]
         return {c.class_id: c for c in classes}
+
+    def list_classes(self, *, cursor: str | None, limit: int) -> tuple[list[AccountClass], str | None]:
+        """One Query page of the classes in id order (GSI by_kind)."""
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": keys.SETTINGS_BY_KIND_INDEX,
+            "KeyConditionExpression": "kind = :k",
+            "ExpressionAttributeValues": serialize({":k": keys.CLASS_KIND}),
+            "Limit": limit,
+        }
+        items, next_cursor = query_page(self._client, query, cursor)
+        return [AccountClass.model_validate(_strip_keys(i)) for i in items], next_cursor
 
     # System options
 

@@ -28,6 +28,10 @@ class AccountClasses:
         self._table.put_class(account_class, create=False)
         return account_class
 
+    def list(self, *, cursor: str | None, limit: int) -> tuple[list[AccountClass], str | None]:
+        """A page of the classes in id order (one Query)."""
+        return self._table.list_classes(cursor=cursor, limit=limit)
+
     def get(self, class_id: str) -> AccountClass:
         account_class = self._table.get_class(class_id)
         if account_class is None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from portal_access.dal.accounts_table import InvoiceRecord
+from portal_access.dal.accounts_table import InvoiceRecord, normalized_search
 from portal_access.domain.clock import iso
 from portal_access.domain.codes import hash_code
 from portal_access.domain.contacts import new_contact
 from portal_access.domain.errors import InvalidInput, NotFound
 from portal_access.models.accounts import Account, AccountCreate, InvoiceCreate, Site, SiteCreate
 from portal_access.models.contacts import Contact
+
+MAX_SEARCH_LENGTH = 100
+_ACCOUNT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")  # models.common.Identifier
 
 if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
@@ -43,7 +47,11 @@ class AccountsService:
             new_contact(account.account_id, c, level="account", site_id=None, now=account.created_at)
             for c in data.contacts
         ]
-        ops = [self._settings.class_exists_op(account.class_id), self._accounts.put_account_op(account)]
+        ops = [
+            self._settings.class_exists_op(account.class_id),
+            self._accounts.put_account_op(account),
+            *self._accounts.search_term_ops(account),
+        ]
         for contact in contacts:
             ops.extend(self._contacts.creation_ops(contact, actor, source="account_created"))
         self._unit_of_work.commit(ops)
@@ -54,6 +62,20 @@ class AccountsService:
         if account is None:
             raise NotFound(f"account {account_id} not found")
         return account
+
+    def search(self, text: str, *, cursor: str | None, limit: int) -> tuple[list[Account], str | None]:
+        """Accounts whose number, name, or a further word of the name starts with `text` (any
+        case): one page of the search index. An exact account number is always found: its account
+        heads the first page (one GetItem) and is left out of every page of the index."""
+        prefix = normalized_search(text)
+        if not prefix:
+            raise InvalidInput("search: type an account number or the start of a name", field="search")
+        if len(prefix) > MAX_SEARCH_LENGTH:
+            raise InvalidInput(f"search: at most {MAX_SEARCH_LENGTH} characters", field="search")
+        number = text.strip() if _ACCOUNT_NUMBER.match(text.strip()) else None
+        exact = self._accounts.get_account(number) if number and cursor is None else None
+        found, next_cursor = self._accounts.search_accounts(prefix, cursor=cursor, limit=limit, exclude=number)
+        return ([exact, *found] if exact else found), next_cursor
 
     def add_site(self, account_id: str, data: SiteCreate) -> Site:
         site = Site(**data.model_dump(), account_id=account_id, created_at=iso(self._clock()))

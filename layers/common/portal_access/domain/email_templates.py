@@ -7,11 +7,12 @@ from pydantic import TypeAdapter, ValidationError
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.clock import Clock, iso
 from portal_access.domain.errors import InvalidInput, NotFound
-from portal_access.email.render import check_renders
+from portal_access.email.render import SAMPLE_CONTEXT, check_renders, render_email
 from portal_access.models.common import TemplateName
 from portal_access.models.settings import (
     DEFAULT_ACCESS_REQUEST_TEMPLATE,
     DEFAULT_INVITE_TEMPLATE,
+    EmailPreview,
     EmailTemplate,
     EmailTemplateBody,
 )
@@ -130,6 +131,13 @@ class EmailTemplates:
 
     def exists(self, name: str) -> bool:
         return name in BUILT_IN_TEMPLATES or self._table.get_template(name) is not None
+
+    @staticmethod
+    def preview(name: str, body: EmailTemplateBody) -> EmailPreview:
+        """The template as an email would carry it, with sample values for every placeholder,
+        through the renderer sending uses; 422 naming the part that does not render. Stores nothing."""
+        rendered = render_email(EmailTemplate(name=name, **body.model_dump()), SAMPLE_CONTEXT)
+        return EmailPreview(subject=rendered.subject, html=rendered.html, text=rendered.text)
 
     def put(self, name: str, body: EmailTemplateBody) -> EmailTemplate:
         if not name or len(name) > 100:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import nh3
 
 from portal_access.models.self_service import LoginConfig
-from portal_access.models.settings import SystemOptions
+from portal_access.models.settings import LoginPageHtml, SystemOptions
 
 if TYPE_CHECKING:
     from portal_access.domain.system_options import OptionsSource
@@ -26,6 +26,15 @@ def sanitise_html(html: str) -> str:
     if not html:
         return ""
     return nh3.clean(html, url_schemes=_URL_SCHEMES, clean_content_tags={"script", "style"})
+
+
+def preview(typed: LoginPageHtml) -> LoginPageHtml:
+    """What the login page will show of the login message and terms staff typed (the terms only
+    while "Display Login Terms" is on): the same sanitiser as `login_config`, nothing stored."""
+    return LoginPageHtml(
+        login_message_html=sanitise_html(typed.login_message_html),
+        login_terms_html=sanitise_html(typed.login_terms_html),
+    )
 
 
 def login_config(options: SystemOptions) -> LoginConfig:

@@ -69,6 +69,24 @@ def email_of(contact: Contact) -> str:
     return normalized_email(contact.email)
 
 
+def invitable(contact: Contact, reads: SendingReads) -> tuple[Account, str]:
+    """What a send asks of a saved contact before its suppression check: (its account, the email
+    to address). 422 without an email, 409 when the contact or its account class has portal
+    access disabled, 404 when its account is gone. The link check (domain/renewal.py) asks the same."""
+    email = email_of(contact)
+    if not contact.enable_portal_access:
+        raise Conflict(
+            f"portal access is disabled for contact {contact.contact_id}: enable it in Details first",
+            field="enable_portal_access",
+        )
+    account = reads.account(contact.account_id)
+    if account is None:
+        raise NotFound(f"account {contact.account_id} not found")
+    if reads.portal_class(account) is None:
+        raise Conflict(f"portal access is disabled for account class {account.class_id}", field="enable_portal_access")
+    return account, email
+
+
 class InvitationSending:
     def __init__(
         self,
@@ -103,17 +121,7 @@ class InvitationSending:
         class has portal access disabled. Revokes the contact's earlier unused invitation.
         `creating`: the writes that create the contact, made in the invitation's transaction
         (a contact created so has no earlier invitation: its pointer is not read)."""
-        email = email_of(contact)
-        if not contact.enable_portal_access:
-            raise Conflict(
-                f"portal access is disabled for contact {contact.contact_id}: enable it in Details first",
-                field="enable_portal_access",
-            )
-        account = self._mail.account_of(contact)
-        if self._reads.portal_class(account) is None:
-            raise Conflict(
-                f"portal access is disabled for account class {account.class_id}", field="enable_portal_access"
-            )
+        account, email = invitable(contact, self._reads)
         self._ensure_deliverable(contact, email, trigger=trigger, actor=actor)
         return self._send(contact, account, email, trigger=trigger, actor=actor, creating=creating)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, WithJsonSchema
 
 # Ids staff type in the back office: "49418", "49418001", "COMM-RES".
 Identifier = Annotated[
@@ -12,6 +13,35 @@ Identifier = Annotated[
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=4000)]
+# What a stranger types as a name on a public form goes into emails (to addresses they chose, and
+# to staff): a person's name, never a link, markup or control characters a mail client acts on.
+_WEB_ADDRESS = re.compile(r"[a-z][a-z0-9+.\-]*://|www\.", re.IGNORECASE)
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _person_name(value: str) -> str:
+    if _WEB_ADDRESS.search(value):
+        raise ValueError("is a person's name: a web address (scheme:// or www.) is not allowed")
+    if "<" in value or ">" in value:
+        raise ValueError("is a person's name: < and > are not allowed")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 or c in _BIDI_CONTROLS for c in value):
+        raise ValueError("is a person's name: control characters are not allowed")
+    return value
+
+
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_person_name),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "a person's name: no web address, no < or >, no control characters",
+        }
+    ),
+]
 Html = Annotated[str, StringConstraints(max_length=20000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+()\-. x]{3,32}$")]
 # Validates with email_validator: for input models only. What was stored passed it on the way in

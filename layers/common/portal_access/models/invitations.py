@@ -82,5 +82,22 @@ class RefreshRequested(OutputModel):
     )
 
 
+class InvitationCheck(InvitationRefresh):
+    """A link's token, as the accept page read it from the fragment: what state is it in?"""
+
+
+LinkState = Literal["valid", "expired", "used", "revoked", "unknown"]
+
+
+class InvitationLinkState(OutputModel):
+    """What the accept page says at once; never an email, a name or an account."""
+
+    state: LinkState = Field(
+        description="valid: it can be accepted; expired, used or revoked: it can no longer be; unknown: not a link"
+        " this service sent"
+    )
+    renewable: bool = Field(description="true exactly when POST /portal/invitations/refresh would send a new link")
+
+
 class InvitationAccepted(OutputModel):
     username: str

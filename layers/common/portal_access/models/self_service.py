@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from portal_access.models.accounts import Address
-from portal_access.models.common import Email, Identifier, InputModel, OutputModel, Text
+from portal_access.models.common import Email, Identifier, InputModel, OutputModel, PersonName
 
 # The same shape staff record an invoice's quick-pay code with.
 QuickPayCode = Annotated[str, Field(min_length=4, max_length=64)]
@@ -51,7 +51,7 @@ class SelfRegistrationCreate(InputModel):
     invoice_number: Identifier
     quick_pay_code: QuickPayCode | None = None
     account_number: Annotated[Identifier | None, Field(validate_default=True)] = None
-    contact_name: Text
+    contact_name: PersonName
     email: Email
 
     @field_validator("account_number", mode="after")
@@ -69,7 +69,7 @@ class AccessRequestCreate(InputModel):
     """Request access by the service address of a site, when the option is on."""
 
     address: Address
-    contact_name: Text
+    contact_name: PersonName
     email: Email
 
 

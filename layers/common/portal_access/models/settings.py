@@ -95,6 +95,22 @@ class EmailTemplateBody(InputModel):
     text: Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 
 
+class EmailPreview(OutputModel):
+    """A template rendered with sample values for every placeholder, as an email would carry it."""
+
+    subject: str
+    html: str
+    text: str
+
+
+class LoginPageHtml(InputModel):
+    """Login Message (HTML) and Login Terms (HTML) as staff type them, or as the login page
+    shows them (sanitised) in a preview's answer."""
+
+    login_message_html: Html = ""
+    login_terms_html: Html = ""
+
+
 class EmailTemplate(OutputModel):
     name: str
     subject: str

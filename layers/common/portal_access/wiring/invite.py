@@ -16,7 +16,7 @@ from portal_access.domain.clock import system_clock
 from portal_access.domain.invitation_views import InvitationListing
 from portal_access.domain.login_setup import LoginSetup
 from portal_access.domain.reminders import InvitationJobs
-from portal_access.domain.renewal import InvitationRenewal
+from portal_access.domain.renewal import CHECK_SCOPE, InvitationRenewal, LinkCheck, TokenGate
 from portal_access.wiring.sending import build_sending, build_tables, ses_sender
 
 if TYPE_CHECKING:
@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from portal_access.config import (
         AcceptInvitationConfig,
         AutoInviteConfig,
+        CheckInvitationConfig,
         InvitationJobsConfig,
         InviteAdminConfig,
         RefreshInvitationConfig,
+        TokenRouteLimits,
     )
     from portal_access.domain.sending import InvitationSending
     from portal_access.domain.sending_reads import SendingReads
@@ -60,6 +62,15 @@ def build_auto_invite(config: AutoInviteConfig) -> AutoInvite:
     return AutoInvite(client=client, sending=graph.sending, reads=graph.tables.reads)
 
 
+def token_gate(config: TokenRouteLimits, *, client: DynamoDBClient, scope: str | None = None) -> TokenGate:
+    """The limits of a public token route; `scope`: counters of its own (else refresh's)."""
+    limits = RateLimitsTable(client, config.rate_limits_table, clock=system_clock)
+    rate = RateLimit(limit=config.rate_limit, window_seconds=config.rate_window_seconds)
+    if scope is None:
+        return TokenGate(limits=limits, rate=rate)
+    return TokenGate(limits=limits, rate=rate, invitation_scope=f"{scope}:invitation", source_scope=f"{scope}:source")
+
+
 def build_refresh(config: RefreshInvitationConfig) -> InvitationRenewal:
     client = create_client()
     graph = build_sending(config, client=client, clock=system_clock, sender=ses_sender(config))
@@ -67,8 +78,20 @@ def build_refresh(config: RefreshInvitationConfig) -> InvitationRenewal:
         invitations=graph.tables.invitations,
         contacts=graph.tables.contacts,
         sending=graph.sending,
-        limits=RateLimitsTable(client, config.rate_limits_table, clock=system_clock),
-        rate=RateLimit(limit=config.rate_limit, window_seconds=config.rate_window_seconds),
+        gate=token_gate(config, client=client),
+        clock=system_clock,
+    )
+
+
+def build_check(config: CheckInvitationConfig) -> LinkCheck:
+    """Reads only, and the rate counters: no email goes out from here."""
+    client = create_client()
+    tables = build_tables(config, client=client, clock=system_clock)
+    return LinkCheck(
+        gate=token_gate(config, client=client, scope=CHECK_SCOPE),
+        invitations=tables.invitations,
+        contacts=tables.contacts,
+        reads=tables.reads,
         clock=system_clock,
     )
 
