@@ -74,8 +74,8 @@ form.addEventListener("submit", async (event) => {
     if (!result) return;
     loaded = result.data;
     fill(form, SETTINGS, loaded);
-    say(alert, `Account class ${loaded.class_id} saved.`, "ok");
     await classes.load();
+    say(alert, `Account class ${loaded.class_id} saved.`, "ok");
   });
 });
 

@@ -60,8 +60,8 @@ form.addEventListener("submit", async (event) => {
   await busy($("#save-template"), async () => {
     const result = await attempt(alert, form, () => staffApi(templatePath(), { method: "PUT", body: typed() }));
     if (!result) return;
-    say(alert, `Template “${name}” saved.`, "ok");
     await templates.load();
+    say(alert, `Template “${name}” saved.`, "ok");
   });
 });
 
