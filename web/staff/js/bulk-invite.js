@@ -94,6 +94,7 @@ form.addEventListener("submit", async (event) => {
     const result = await attempt(alert, form, () => staffApi("/admin/invitation-batches", { method: "POST", body: body(false) }));
     if (!result) return;
     batchId = result.data.batch_id;
+    dryRunOf = null; // another run of the same choices wants a dry run of its own first
     history.replaceState(null, "", withQuery(window.location.pathname, { batch_id: batchId }));
     say(alert, "The batch is running: invitations go out at the configured sending rate.", "ok");
     await watch();
