@@ -38,7 +38,8 @@ def test_requests_made_on_the_public_forms_reach_the_queues(page: Page, stack: d
     open_console(page, stack, "/staff/requests")
     page.wait_for(lambda: "robin.queue@example.com" in page.text())
     row = page.driver.execute_script(
-        "return [...document.querySelectorAll('#access-rows tr')].map((r) => r.innerText).find((t) => t.includes('Robin Queue'))"
+        "return [...document.querySelectorAll('#access-rows tr')].map((r) => r.innerText)"
+        ".find((t) => t.includes('Robin Queue'))"
     )
     assert "49418001 Renovation Gym" in row
     page.wait_for(lambda: "kim.queue@example.com" in page.text())

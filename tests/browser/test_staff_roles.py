@@ -35,14 +35,15 @@ def test_customer_service_reads_settings_and_runs_batches(page: Page, stack: dic
     # Given a customer-service rep on Update Account Class
     _sign_in_as(page, stack, "customer-service", "/staff/account-classes?class_id=COMM")
     save = page.named("Save")
-    assert not save.is_enabled() and not page.named("Enable Portal Access").is_enabled()
+    assert not save.is_enabled()
+    assert not page.named("Enable Portal Access").is_enabled()
     assert "Customer service can read account classes" in _reason(page, "save-reason")
     assert save.get_attribute("aria-describedby") == "save-reason"
     page.assert_accessible("/staff/account-classes?class_id=COMM as customer-service")
     page.screenshot("staff-role-customer-service")
 
     # When the Save button is enabled by hand, the service refuses and the page says so
-    page.driver.execute_script("for (const c of document.querySelectorAll('#class-form [disabled]')) c.disabled = false")
+    page.driver.execute_script("for (const c of document.querySelectorAll('#class-form [disabled]')) c.disabled = 0")
     page.click("Save")
     page.wait_for(lambda: "Your role may not do this (forbidden)." in page.alert_text())
 
@@ -59,6 +60,7 @@ def test_auditors_read_only(page: Page, stack: dict[str, Any]) -> None:
     page.assert_accessible("/staff/system-options as auditors")
 
     page.open("/staff/bulk-invite")
-    assert not page.named("Dry run").is_enabled() and not page.named("Run").is_enabled()
+    assert not page.named("Dry run").is_enabled()
+    assert not page.named("Run").is_enabled()
     assert "Auditors can read, not change." in _reason(page, "run-reason")
     page.assert_accessible("/staff/bulk-invite as auditors")

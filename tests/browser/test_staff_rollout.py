@@ -13,14 +13,15 @@ from typing import Any
 import pytest
 
 from tests.browser.page import PASSWORD, Page, Service, accept_by_http, invitation_link, open_console
-from tests.e2e.conftest import needs_route, sign_in, template_routes  # noqa: F401 - fixtures
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def _portal_login(service: Service, email: str, name: str) -> None:
     """A contact of 49418 with a portal login (auto-invited: COMM auto-sends; accepted)."""
-    created = service.staff("POST", "/admin/accounts/49418/contacts", json={"level": "account", "name": name, "email": email})
+    body = {"level": "account", "name": name, "email": email}
+    created = service.staff("POST", "/admin/accounts/49418/contacts", json=body)
     assert created.status_code == 201, created.text
     accept_by_http(service.anonymous, invitation_link(service.outbox, email), PASSWORD)
 
@@ -39,10 +40,12 @@ def test_access_review_shows_last_sign_in_and_downloads_csv(
     open_console(page, stack, "/staff/access-review?account_id=49418")
     page.wait_for(lambda: email in page.text())
     row = page.driver.execute_script(
-        "return [...document.querySelectorAll('#login-rows tr')].map((r) => r.innerText).find((t) => t.includes(arguments[0]))",
+        "return [...document.querySelectorAll('#login-rows tr')].map((r) => r.innerText)"
+        ".find((t) => t.includes(arguments[0]))",
         email,
     )
-    assert "Never" not in row and "Reviewed Login: account level, Account (All Sites)" in row
+    assert "Never" not in row
+    assert "Reviewed Login: account level, Account (All Sites)" in row
     page.assert_accessible("/staff/access-review")
     page.screenshot("staff-access-review")
 
@@ -63,9 +66,20 @@ def test_bulk_invite_dry_run_then_run_with_progress(
 ) -> None:
     needs_route("POST /admin/invitation-batches")
     # Given an account whose contacts were never invited (its class does not auto-send)
-    klass = {"class_id": "BULK", "name": "Bulk rollout", "enable_portal_access": True, "auto_send_portal_invitation": False}
+    klass = {
+        "class_id": "BULK",
+        "name": "Bulk rollout",
+        "enable_portal_access": True,
+        "auto_send_portal_invitation": False,
+    }
     assert service.staff("POST", "/admin/account-classes", json=klass).status_code == 201
-    account = {"account_id": "90500", "name": "Bulk Co", "status": "active", "class_id": "BULK", "invoice_delivery": "email"}
+    account = {
+        "account_id": "90500",
+        "name": "Bulk Co",
+        "status": "active",
+        "class_id": "BULK",
+        "invoice_delivery": "email",
+    }
     assert service.staff("POST", "/admin/accounts", json=account).status_code == 201
     for n, email in enumerate(("bulk.one@example.com", "bulk.two@example.com", "bulk.three@example.com", None)):
         body = {"level": "account", "name": f"Bulk Contact {n}", **({"email": email} if email else {})}
