@@ -109,7 +109,10 @@ class Page:
         self.named(name).click()
 
     def alert_text(self) -> str:
-        return str(self.driver.execute_script("return document.getElementById('alert').innerText"))
+        return self.alert_text_of("alert")
+
+    def alert_text_of(self, element_id: str) -> str:
+        return str(self.driver.execute_script("return document.getElementById(arguments[0]).innerText", element_id))
 
     def field_error(self, name: str) -> str:
         element = self.named(name)
@@ -212,3 +215,19 @@ def staff_sign_in(page: Page, stack: dict[str, Any]) -> None:
     page.fill("Username", str(stack["staff_username"]))
     page.fill("Password", str(stack["staff_password"]))
     page.click("Sign in")
+
+
+def choose(page: Page, label: str, text: str) -> None:
+    """Picks the option whose text is `text` in the select named `label`."""
+    from selenium.webdriver.support.select import Select
+
+    Select(page.named(label)).select_by_visible_text(text)
+
+
+def open_console(page: Page, stack: dict[str, Any], path: str) -> None:
+    """A console page, signing in as the seeded admin first when the browser has no session."""
+    page.open(path)
+    if page.path == "/staff/login":
+        staff_sign_in(page, stack)
+    page.wait_for(lambda: page.driver.execute_script("return location.pathname + location.search") == path)
+    page.wait_ready()
