@@ -37,9 +37,9 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 
 # The hosted pages' browser library and the browser tests' axe-core: pinned in package-lock.json,
 # fetched from the npm registry, never from a CDN at run time. The library is copied into the
-# served folder (portal/vendor/, not committed).
+# served folder (web/common/vendor/, not committed).
 NPM_STAMP := node_modules/.package-lock.json
-VENDORED := portal/vendor/amazon-cognito-identity.min.js
+VENDORED := web/common/vendor/amazon-cognito-identity.min.js
 
 $(NPM_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm not found: install Node.js (Debian: apt-get install -y npm)"; exit 1; }
@@ -47,10 +47,10 @@ $(NPM_STAMP): package.json package-lock.json
 	@touch $@
 
 $(VENDORED): $(NPM_STAMP)
-	mkdir -p portal/vendor
+	mkdir -p web/common/vendor
 	cp node_modules/amazon-cognito-identity-js/dist/amazon-cognito-identity.min.js $@
 
-vendor: $(VENDORED) ## Fetch the pinned browser libraries (npm ci) into portal/vendor/
+vendor: $(VENDORED) ## Fetch the pinned browser libraries (npm ci) into web/common/vendor/
 
 dev: $(STAMP) $(VENDORED) ## Run the whole service locally (moto + HTTP API on 127.0.0.1:3000)
 	$(BIN)/python -m local
@@ -96,6 +96,6 @@ bench: $(STAMP) ## Benchmarks: cold start, DynamoDB calls per route, throughput;
 	$(BIN)/python -m benchmarks
 
 clean: ## Remove the venv, build output and local state
-	rm -rf $(VENV) $(CHECKOV_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache node_modules portal/vendor
+	rm -rf $(VENV) $(CHECKOV_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache node_modules web/common/vendor
 
 .PHONY: help venv vendor deploy dev test pytest lint checkov format typecheck validate build openapi bench clean

@@ -288,7 +288,7 @@ def start_stack(
         host_.invoke,
         local_pages={**local_pages(outbox, cognito, moto.bus, scheduler), **fault_pages(faults)},
         cors=cors_of(template, done.resolver),
-        site=Site(portal_page_config(template, done), security_headers(template, done.resolver)),
+        site=Site(page_configs(template, done), security_headers(template, done.resolver)),
     )
     deferred.app = gateway
 
@@ -360,19 +360,26 @@ def start_background_senders(
     return scheduler
 
 
-def portal_page_config(template: dict[str, Any], done: Provisioned) -> dict[str, Any]:
-    """What the hosted pages read from /config.json: the portal pool, its client and password policy."""
+def page_configs(template: dict[str, Any], done: Provisioned) -> dict[str, dict[str, Any]]:
+    """What the hosted pages read from their config.json: per audience, its pool, client and
+    password policy (the customers' pages the portal pool, the staff console the staff pool)."""
     from local.cognito_proxy import PATH as COGNITO_PATH
     from local.site import page_config
 
-    portal_pool = done.resolver.resolve(template["Resources"]["PortalUserPool"]["Properties"])
-    return page_config(
-        region=REGION,
-        user_pool_id=done.resolver.ref("PortalUserPool"),
-        client_id=done.resolver.ref("PortalUserPoolClient"),
-        cognito_endpoint=COGNITO_PATH,
-        password_policy=portal_pool.get("Policies", {}).get("PasswordPolicy", {}),
-    )
+    def config(pool: str, client: str) -> dict[str, Any]:
+        properties = done.resolver.resolve(template["Resources"][pool]["Properties"])
+        return page_config(
+            region=REGION,
+            user_pool_id=done.resolver.ref(pool),
+            client_id=done.resolver.ref(client),
+            cognito_endpoint=COGNITO_PATH,
+            password_policy=properties.get("Policies", {}).get("PasswordPolicy", {}),
+        )
+
+    return {
+        "portal": config("PortalUserPool", "PortalUserPoolClient"),
+        "staff": config("StaffUserPool", "StaffUserPoolClient"),
+    }
 
 
 def reset_code_mailer(sesv2: Any, sender: str) -> Callable[[str, str], None]:

@@ -1,8 +1,14 @@
-"""The hosted portal pages (`portal/`), as CloudFront serves them when deployed: the same paths
-(a page path is an object without an extension), the same security headers (read from the
-template's AWS::CloudFront::ResponseHeadersPolicy, so local and deployed cannot drift) and a
-`/config.json` that tells the pages which user pool to sign in to. `scripts/deploy_pages.py`
-uploads the same files under the same keys."""
+"""The hosted pages (`web/`), as CloudFront serves them when deployed: the same paths (a page is
+an object without an extension), the same security headers (read from the template's
+AWS::CloudFront::ResponseHeadersPolicy, so local and deployed cannot drift) and a config.json per
+audience that tells its pages which user pool to sign in to. `scripts/deploy_pages.py` uploads
+the same files under the same keys.
+
+`web/` holds one folder per audience and the folder both share; each is served under a prefix:
+the customers' pages at the root (their URLs predate the console, and `/portal/*` is the API's),
+the staff console under `/staff/`, the shared modules, styles and vendored library under
+`/common/`. A page is any `.html` file: `web/staff/account.html` is `/staff/account`, an
+`index.html` is its folder (`/`, `/staff/`)."""
 
 from __future__ import annotations
 
@@ -16,21 +22,40 @@ from werkzeug.wrappers import Request, Response
 
 from devkit.template import ROOT, Resolver, resources_of_type
 
-PORTAL_ROOT = ROOT / "portal"
-# URL path -> file under portal/ (the object key deployed is the path without its leading /).
-PAGES = {
-    "/": "index.html",
-    "/login": "login.html",
-    "/request-login": "request-login.html",
-    "/request-access": "request-access.html",
-    "/forgot-password": "forgot-password.html",
-    "/invitations/accept": "invitations/accept.html",
-}
-ASSET_FOLDERS = ("css", "js", "vendor", "img")
-CONFIG_PATH = "/config.json"
+WEB_ROOT = ROOT / "web"
+# Folder under web/ -> the URL prefix it is served under.
+AUDIENCES = {"portal": "/", "staff": "/staff/", "common": "/common/"}
+# Which audience's user pool each config.json names.
+CONFIG_PATHS = {"portal": "/config.json", "staff": "/staff/config.json"}
 # Pages change with a deploy and must be re-read; assets are small and revalidated after 5 min.
 PAGE_CACHE = "no-cache"
 ASSET_CACHE = "public, max-age=300"
+
+
+def _url_of(audience: str, relative: str) -> str:
+    prefix = AUDIENCES[audience]
+    if relative.endswith(".html"):
+        relative = relative.removesuffix(".html")
+        if relative == "index" or relative.endswith("/index"):
+            relative = relative.removesuffix("index")
+    return prefix + relative
+
+
+def _pages(root: Path) -> dict[str, str]:
+    """URL path of every page -> its file, relative to web/."""
+    pages = {}
+    for audience in AUDIENCES:
+        for file in sorted((root / audience).rglob("*.html")):
+            pages[_url_of(audience, file.relative_to(root / audience).as_posix())] = file.relative_to(root).as_posix()
+    return pages
+
+
+PAGES = _pages(WEB_ROOT)
+
+
+def object_key(path: str) -> str:
+    """The bucket key a URL path is served from (CloudFront's DefaultRootObject for `/`)."""
+    return path.lstrip("/") or "index.html"
 
 
 def content_type(name: str) -> str:
@@ -45,14 +70,20 @@ def content_type(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def site_files(root: Path = PORTAL_ROOT) -> dict[str, Path]:
-    """Object key -> file: every page under its path, every asset under its own name."""
-    files = {path.lstrip("/") or "index.html": root / name for path, name in PAGES.items()}
-    for folder in ASSET_FOLDERS:
-        for file in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []:
-            if file.is_file():
-                files[file.relative_to(root).as_posix()] = file
+def site_files(root: Path = WEB_ROOT) -> dict[str, Path]:
+    """Object key -> file: every page under its path, every asset under its prefixed name."""
+    files: dict[str, Path] = {}
+    for audience in AUDIENCES:
+        folder = root / audience
+        for file in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if file.is_file() and not file.name.startswith("."):
+                files[object_key(_url_of(audience, file.relative_to(folder).as_posix()))] = file
     return files
+
+
+def page_keys(root: Path = WEB_ROOT) -> set[str]:
+    """The object keys that are pages (served with PAGE_CACHE)."""
+    return {object_key(path) for path in _pages(root)}
 
 
 def page_config(
@@ -102,23 +133,29 @@ def security_headers(template: Mapping[str, Any], resolver: Resolver) -> list[tu
 
 
 class Site:
-    """GET/HEAD of a page, an asset or /config.json; None for anything else (the API's routes)."""
+    """GET/HEAD of a page, an asset or a config.json; None for anything else (the API's routes).
 
-    def __init__(self, config: Mapping[str, Any], headers: list[tuple[str, str]], root: Path = PORTAL_ROOT) -> None:
-        self._config = json.dumps(config)
+    `configs`: audience -> what its config.json says (see CONFIG_PATHS)."""
+
+    def __init__(
+        self, configs: Mapping[str, Mapping[str, Any]], headers: list[tuple[str, str]], root: Path = WEB_ROOT
+    ) -> None:
+        self._configs = {CONFIG_PATHS[audience]: json.dumps(config).encode() for audience, config in configs.items()}
         self._headers = headers
         self._files = site_files(root)
+        self._pages = page_keys(root)
 
     def __call__(self, request: Request) -> Response | None:
         if request.method not in ("GET", "HEAD"):
             return None
-        if request.path == CONFIG_PATH:
-            return self._answer(self._config.encode(), "application/json", PAGE_CACHE)
-        key = request.path.lstrip("/") or "index.html"
+        config = self._configs.get(request.path)
+        if config is not None:
+            return self._answer(config, "application/json", PAGE_CACHE)
+        key = object_key(request.path)
         file = self._files.get(key)
         if file is None or not file.is_file():
             return None
-        cache = PAGE_CACHE if ("/" + key in PAGES or key == "index.html") else ASSET_CACHE
+        cache = PAGE_CACHE if key in self._pages else ASSET_CACHE
         return self._answer(file.read_bytes(), content_type(file.name), cache)
 
     def _answer(self, body: bytes, kind: str, cache: str) -> Response:

@@ -5,13 +5,14 @@
    `PortalOrigin=<the PortalUrl output>` (CloudFront's domain), so invitation links and CORS name
    the origin the pages are on. `--portal-origin https://portal.example.com` names a custom
    domain instead (its certificate and alias are set up outside this stack).
-3. Upload portal/ to the pages bucket under the paths CloudFront serves (a page is an object
-   without an extension: `login`, `invitations/accept`; `/` is `index.html`), with
-   `/config.json` made from the stack's portal pool (its password policy read with
+3. Upload web/ to the pages bucket under the paths CloudFront serves (local/site.py: a page is
+   an object without an extension: `login`, `invitations/accept`, `staff/login`; `/` is
+   `index.html`, `/staff/` is `staff/`), with `/config.json` made from the stack's portal pool
+   and `/staff/config.json` from its staff pool (each password policy read with
    DescribeUserPool, so the pages show the policy the pool enforces).
 4. Invalidate CloudFront's copies, so the new pages are served at once.
 
-`--pages-only` skips 1 and 2 (the stack is up; only portal/ changed)."""
+`--pages-only` skips 1 and 2 (the stack is up; only web/ changed)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,17 @@ from typing import Any
 import boto3
 
 from devkit.template import ROOT
-from local.site import ASSET_CACHE, CONFIG_PATH, PAGE_CACHE, PAGES, PORTAL_ROOT, content_type, page_config, site_files
+from local.site import (
+    ASSET_CACHE,
+    CONFIG_PATHS,
+    PAGE_CACHE,
+    WEB_ROOT,
+    content_type,
+    object_key,
+    page_config,
+    page_keys,
+    site_files,
+)
 
 PLACEHOLDER_ORIGIN = "https://portal.example.com"
 
@@ -52,40 +63,47 @@ def stack_state(cloudformation: Any, stack_name: str) -> tuple[dict[str, str], d
     return outputs, parameters
 
 
-def config_for(cognito: Any, outputs: Mapping[str, str], region: str) -> dict[str, Any]:
-    """config.json of a deployed stack: the pages call Cognito's regional endpoint directly."""
-    pool = cognito.describe_user_pool(UserPoolId=outputs["PortalUserPoolId"])["UserPool"]
+# Audience -> the stack outputs naming its user pool and app client.
+POOL_OUTPUTS = {"portal": ("PortalUserPoolId", "PortalClientId"), "staff": ("StaffUserPoolId", "StaffClientId")}
+
+
+def config_for(cognito: Any, outputs: Mapping[str, str], region: str, audience: str = "portal") -> dict[str, Any]:
+    """An audience's config.json of a deployed stack: the pages call Cognito's regional endpoint directly."""
+    pool_output, client_output = POOL_OUTPUTS[audience]
+    pool = cognito.describe_user_pool(UserPoolId=outputs[pool_output])["UserPool"]
     return page_config(
         region=region,
-        user_pool_id=outputs["PortalUserPoolId"],
-        client_id=outputs["PortalClientId"],
+        user_pool_id=outputs[pool_output],
+        client_id=outputs[client_output],
         cognito_endpoint=f"https://cognito-idp.{region}.amazonaws.com/",
         password_policy=pool.get("Policies", {}).get("PasswordPolicy", {}),
     )
 
 
-def upload_pages(s3: Any, bucket: str, config: Mapping[str, Any], root: Path = PORTAL_ROOT) -> list[str]:
-    """Every page and asset, and config.json; returns the keys written."""
-    vendored = root / "vendor"
+def upload_pages(s3: Any, bucket: str, configs: Mapping[str, Mapping[str, Any]], root: Path = WEB_ROOT) -> list[str]:
+    """Every page and asset, and each audience's config.json; returns the keys written."""
+    vendored = root / "common" / "vendor"
     if not any(vendored.glob("*.js")):
-        raise SystemExit("portal/vendor/ is empty: run `make vendor` first")
-    page_keys = {path.lstrip("/") or "index.html" for path in PAGES}
+        raise SystemExit("web/common/vendor/ is empty: run `make vendor` first")
+    pages = page_keys(root)
     written = []
     for key, file in site_files(root).items():
-        cache = PAGE_CACHE if key in page_keys else ASSET_CACHE
+        cache = PAGE_CACHE if key in pages else ASSET_CACHE
         s3.put_object(
             Bucket=bucket, Key=key, Body=file.read_bytes(), ContentType=content_type(file.name), CacheControl=cache
         )
         written.append(key)
-    key = CONFIG_PATH.lstrip("/")
-    s3.put_object(
-        Bucket=bucket,
-        Key=key,
-        Body=json.dumps(config).encode(),
-        ContentType="application/json",
-        CacheControl=PAGE_CACHE,
-    )
-    return [*written, key]
+    for audience, config in configs.items():
+        key = object_key(CONFIG_PATHS[audience])
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=json.dumps(config).encode(),
+            ContentType="application/json",
+            CacheControl=PAGE_CACHE,
+        )
+        written.append(key)
+    return written
 
 
 def invalidate(cloudfront: Any, distribution_id: str) -> str:
@@ -124,11 +142,13 @@ def main(argv: list[str] | None = None) -> int:
         sam_deploy(args.config_env, ["--parameter-overrides", overrides])
         outputs, parameters = stack_state(cloudformation, stack_name)
 
-    config = config_for(boto3.client("cognito-idp", region_name=region), outputs, region)
-    keys = upload_pages(boto3.client("s3", region_name=region), outputs["PortalPagesBucketName"], config)
+    cognito = boto3.client("cognito-idp", region_name=region)
+    configs = {audience: config_for(cognito, outputs, region, audience) for audience in POOL_OUTPUTS}
+    keys = upload_pages(boto3.client("s3", region_name=region), outputs["PortalPagesBucketName"], configs)
     invalidation = invalidate(boto3.client("cloudfront", region_name=region), outputs["PortalDistributionId"])
     print(f"uploaded {len(keys)} files; CloudFront invalidation {invalidation}")
     print(f"portal: {outputs['PortalUrl']}/login   (PortalOrigin {parameters.get('PortalOrigin')})")
+    print(f"staff console: {outputs['PortalUrl']}/staff/login")
     return 0
 
 

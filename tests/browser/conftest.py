@@ -23,7 +23,7 @@ from tests.e2e.conftest import Api, Outbox, _start_local_stack, _stop, aws_clien
 
 CHROMIUM = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
-VENDORED = ROOT / "portal" / "vendor" / "amazon-cognito-identity.min.js"
+VENDORED = ROOT / "web" / "common" / "vendor" / "amazon-cognito-identity.min.js"
 
 # This machine's (and CI's) closed network refuses every connection Chromium would make on its
 # own: no first-run, sync, component updates or background networking, no QUIC.

@@ -109,7 +109,10 @@ class Page:
         self.named(name).click()
 
     def alert_text(self) -> str:
-        return str(self.driver.execute_script("return document.getElementById('alert').innerText"))
+        return self.alert_text_of("alert")
+
+    def alert_text_of(self, element_id: str) -> str:
+        return str(self.driver.execute_script("return document.getElementById(arguments[0]).innerText", element_id))
 
     def field_error(self, name: str) -> str:
         element = self.named(name)
@@ -205,3 +208,47 @@ def set_password(page: Page, link: str, password: str = PASSWORD) -> None:
     assert "#token=" not in page.driver.current_url  # the page keeps the token in memory only
     page.fill("New Password", password)
     page.click("Set Password and Sign In")
+
+
+def staff_sign_in(page: Page, stack: dict[str, Any]) -> None:
+    """Signs in on /staff/login (the page must be open) as the seeded admin, aliena.somers."""
+    page.fill("Username", str(stack["staff_username"]))
+    page.fill("Password", str(stack["staff_password"]))
+    page.click("Sign in")
+
+
+def choose(page: Page, label: str, text: str) -> None:
+    """Picks the option whose text is `text` in the select named `label`."""
+    from selenium.webdriver.support.select import Select
+
+    Select(page.named(label)).select_by_visible_text(text)
+
+
+def open_console(page: Page, stack: dict[str, Any], path: str) -> None:
+    """A console page, signing in as the seeded admin first when the browser has no session."""
+    page.open(path)
+    if page.path == "/staff/login":
+        staff_sign_in(page, stack)
+    page.wait_for(lambda: page.driver.execute_script("return location.pathname + location.search") == path)
+    page.wait_ready()
+
+
+def link_checked_first() -> bool:
+    """Whether this stack has POST /portal/invitations/check, so the accept page says a link is
+    dead before asking for a password (issue 19); without it, accept's 410 says so after."""
+    from devkit.routes import routes_of
+    from devkit.template import load_template
+
+    return "POST /portal/invitations/check" in {route.route_key for route in routes_of(load_template())}
+
+
+def open_dead_link(page: Page, link: str) -> None:
+    """Opens an invitation link that no longer works, as its holder would, until the page says so."""
+    if link_checked_first():
+        page.driver.get("about:blank")
+        page.open(link)
+        page.wait_for(lambda: "This invitation link no longer works" in page.text())
+        assert not page.driver.find_element("id", "new-password").is_displayed()  # never asked for one
+    else:
+        set_password(page, link)
+        page.wait_for(lambda: "This invitation link no longer works" in page.text())

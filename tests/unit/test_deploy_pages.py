@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from local.site import PAGES, PORTAL_ROOT
+from local.site import PAGES, WEB_ROOT
 from scripts.deploy_pages import config_for, invalidate, samconfig, stack_state, upload_pages
 
 
@@ -26,14 +26,14 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def _portal_root(tmp_path: Path) -> Path:
-    """portal/ as it is, with a stand-in vendored library (make vendor is not needed here)."""
-    root = tmp_path / "portal"
-    for name in [*PAGES.values(), "css/portal.css", "js/login.js"]:
+    """web/ as it is, with a stand-in vendored library (make vendor is not needed here)."""
+    root = tmp_path / "web"
+    for name in [*PAGES.values(), "common/css/site.css", "portal/js/login.js", "staff/js/login.js"]:
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes((PORTAL_ROOT / name).read_bytes())
-    (root / "vendor").mkdir()
-    (root / "vendor" / "amazon-cognito-identity.min.js").write_text("/* library */", encoding="utf-8")
+        target.write_bytes((WEB_ROOT / name).read_bytes())
+    (root / "common" / "vendor").mkdir(parents=True)
+    (root / "common" / "vendor" / "amazon-cognito-identity.min.js").write_text("/* library */", encoding="utf-8")
     return root
 
 
@@ -41,28 +41,32 @@ def test_pages_are_uploaded_under_their_paths_with_types_and_caching(aws: None, 
     s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="pages")
     config = {"user_pool_id": "us-east-1_abc", "client_id": "client", "cognito_endpoint": "https://x/"}
+    staff_config = {**config, "user_pool_id": "us-east-1_staff", "client_id": "staff-client"}
 
-    keys = upload_pages(s3, "pages", config, root=_portal_root(tmp_path))
+    keys = upload_pages(s3, "pages", {"portal": config, "staff": staff_config}, root=_portal_root(tmp_path))
 
-    assert {"login", "request-login", "request-access", "forgot-password", "invitations/accept", "index.html"} <= set(
-        keys
-    )
+    customer_pages = {"login", "request-login", "request-access", "forgot-password", "invitations/accept", "index.html"}
+    assert customer_pages | {"staff/login", "staff/"} <= set(keys)
     login = s3.get_object(Bucket="pages", Key="login")
     assert login["ContentType"] == "text/html; charset=utf-8"
     assert login["CacheControl"] == "no-cache"
     assert b"Login to Manage your Account" in login["Body"].read()
+    staff_login = s3.get_object(Bucket="pages", Key="staff/login")
+    assert staff_login["ContentType"] == "text/html; charset=utf-8"
+    assert staff_login["CacheControl"] == "no-cache"
     script = s3.get_object(Bucket="pages", Key="js/login.js")
     assert script["ContentType"] == "text/javascript; charset=utf-8"
     assert script["CacheControl"] == "public, max-age=300"
-    assert s3.get_object(Bucket="pages", Key="vendor/amazon-cognito-identity.min.js")["ContentType"].startswith(
+    assert s3.get_object(Bucket="pages", Key="common/vendor/amazon-cognito-identity.min.js")["ContentType"].startswith(
         "text/javascript"
     )
     assert json.loads(s3.get_object(Bucket="pages", Key="config.json")["Body"].read()) == config
+    assert json.loads(s3.get_object(Bucket="pages", Key="staff/config.json")["Body"].read()) == staff_config
 
 
 def test_an_empty_vendor_folder_stops_the_upload(aws: None, tmp_path: Path) -> None:
     root = _portal_root(tmp_path)
-    (root / "vendor" / "amazon-cognito-identity.min.js").unlink()
+    (root / "common" / "vendor" / "amazon-cognito-identity.min.js").unlink()
     with pytest.raises(SystemExit, match="make vendor"):
         upload_pages(boto3.client("s3", region_name="us-east-1"), "pages", {}, root=root)
 
@@ -83,6 +87,16 @@ def test_config_json_carries_the_deployed_pools_password_policy(aws: None) -> No
         "require_numbers": True,
         "require_symbols": False,
     }
+
+
+def test_the_staff_config_names_the_staff_pool_and_client(aws: None) -> None:
+    cognito: Any = boto3.client("cognito-idp", region_name="us-east-1")
+    staff = cognito.create_user_pool(PoolName="staff")["UserPool"]
+    outputs = {"PortalUserPoolId": "unused", "PortalClientId": "portal", "StaffUserPoolId": staff["Id"]}
+
+    config = config_for(cognito, {**outputs, "StaffClientId": "staff-client"}, "eu-west-1", "staff")
+
+    assert (config["user_pool_id"], config["client_id"]) == (staff["Id"], "staff-client")
 
 
 def test_the_stack_state_and_the_invalidation(aws: None) -> None:

@@ -8,9 +8,10 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from devkit.template import Resolver, load_template, parameter_defaults
-from local.site import PAGES, PORTAL_ROOT, Site, security_headers
+from local.site import PAGES, WEB_ROOT, Site, security_headers
 
 CONFIG = {"user_pool_id": "us-east-1_abc", "client_id": "client", "cognito_endpoint": "/_local/cognito"}
+CONFIGS = {"portal": CONFIG, "staff": {**CONFIG, "user_pool_id": "us-east-1_staff", "client_id": "staff-client"}}
 
 
 def _get(site: Site, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes] | None:
@@ -37,7 +38,9 @@ def test_the_templates_headers_policy_is_strict_and_has_no_unsafe_inline() -> No
 
 
 def test_every_page_path_is_served_as_html_with_the_headers() -> None:
-    site = Site(CONFIG, [("Content-Security-Policy", "default-src 'none'")])
+    site = Site(CONFIGS, [("Content-Security-Policy", "default-src 'none'")])
+    # the customers' pages keep their URLs; the console is under /staff/
+    assert {"/", "/login", "/invitations/accept", "/staff/", "/staff/login"} <= set(PAGES)
     for path, name in PAGES.items():
         found = _get(site, path)
         assert found is not None, path
@@ -46,12 +49,12 @@ def test_every_page_path_is_served_as_html_with_the_headers() -> None:
         assert headers["Content-Type"] == "text/html; charset=utf-8"
         assert headers["Cache-Control"] == "no-cache"
         assert headers["Content-Security-Policy"] == "default-src 'none'"
-        assert body == (PORTAL_ROOT / name).read_bytes()
+        assert body == (WEB_ROOT / name).read_bytes()
 
 
 def test_no_page_carries_inline_script_or_style() -> None:
     for name in PAGES.values():
-        html = (PORTAL_ROOT / name).read_text(encoding="utf-8")
+        html = (WEB_ROOT / name).read_text(encoding="utf-8")
         assert "<script>" not in html, name
         assert "<style" not in html, name
         assert " style=" not in html, name
@@ -59,7 +62,7 @@ def test_no_page_carries_inline_script_or_style() -> None:
 
 
 def test_assets_and_config_are_served_and_anything_else_falls_through_to_the_api() -> None:
-    site = Site(CONFIG, [])
+    site = Site(CONFIGS, [])
     found = _get(site, "/js/login.js")
     assert found is not None
     assert found[1]["Content-Type"] == "text/javascript; charset=utf-8"
@@ -67,6 +70,12 @@ def test_assets_and_config_are_served_and_anything_else_falls_through_to_the_api
     config = _get(site, "/config.json")
     assert config is not None
     assert b'"client_id": "client"' in config[2]
+    staff = _get(site, "/staff/config.json")
+    assert staff is not None
+    assert b'"client_id": "staff-client"' in staff[2]
+    shared = _get(site, "/common/js/session.js")
+    assert shared is not None
+    assert shared[1]["Content-Type"] == "text/javascript; charset=utf-8"
     assert _get(site, "/portal/login-config") is None
     assert _get(site, "/js/../../template.yaml") is None
     assert _get(site, "/login", method="POST") is None
