@@ -233,22 +233,10 @@ def open_console(page: Page, stack: dict[str, Any], path: str) -> None:
     page.wait_ready()
 
 
-def link_checked_first() -> bool:
-    """Whether this stack has POST /portal/invitations/check, so the accept page says a link is
-    dead before asking for a password (issue 19); without it, accept's 410 says so after."""
-    from devkit.routes import routes_of
-    from devkit.template import load_template
-
-    return "POST /portal/invitations/check" in {route.route_key for route in routes_of(load_template())}
-
-
 def open_dead_link(page: Page, link: str) -> None:
     """Opens an invitation link that no longer works, as its holder would, until the page says so."""
-    if link_checked_first():
-        page.driver.get("about:blank")
-        page.open(link)
-        page.wait_for(lambda: "This invitation link no longer works" in page.text())
-        assert not page.driver.find_element("id", "new-password").is_displayed()  # never asked for one
-    else:
-        set_password(page, link)
-        page.wait_for(lambda: "This invitation link no longer works" in page.text())
+    page.driver.get("about:blank")
+    page.open(link)
+    # POST /portal/invitations/check answers before any password is asked for
+    page.wait_for(lambda: "This invitation link no longer works" in page.text())
+    assert not page.driver.find_element("id", "new-password").is_displayed()
