@@ -240,6 +240,7 @@ def start_stack(
     from devkit.template import function_spec
     from local.authorizer import JwksCache
     from local.cognito_proxy import CognitoProxy
+    from local.cognito_triggers import install_triggers
     from local.event_sources import event_sources, unsupported_events
     from local.gateway import Gateway, cors_of
     from local.pages import local_pages
@@ -277,6 +278,7 @@ def start_stack(
     if faults:
         faults.install()  # before the functions make their clients
     host_.load_all()
+    install_triggers(template, done.user_pools, host_.invoke, region=REGION)
 
     outbox = Outbox(moto.recorder, region=REGION)
     cognito = CognitoProxy(endpoint, reset_code_mailer(boto3.client("sesv2"), done.email_identities[0]), region=REGION)
