@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal_access.api.staff_roles import STAFF_ROUTES, StaffRole
-
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "title": "ErrorResponse",
@@ -95,6 +93,8 @@ DOMAIN_ERRORS: dict[str, tuple[int, ...]] = {
     "GET /admin/contacts/{contact_id}/invitations": (),
     "GET /admin/access-requests": (),
     "GET /admin/self-registrations": (),
+    "GET /admin/accounts/{account_id}/portal-logins": (),
+    "GET /admin/portal-logins": (),
     "GET /portal/login-config": (),
     "POST /portal/self-registrations": (404, 429),
     "POST /portal/access-requests": (404, 429),
@@ -135,6 +135,8 @@ def _error_response(status: int) -> dict[str, Any]:
 
 def add_error_responses(document: dict[str, Any]) -> None:
     """Every operation's error statuses with the error body; 204 answers have no body."""
+    # The layer is importable once a function module was loaded (scripts/openapi.py does first).
+    from portal_access.api.staff_roles import STAFF_ROUTES, StaffRole  # noqa: PLC0415
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
