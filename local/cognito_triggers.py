@@ -74,7 +74,7 @@ def install_triggers(
     def after_sign_in(client_id: str, username: str | None) -> None:
         pool = next((p for p in backend.user_pools.values() if client_id in p.clients), None)
         function_id = targets.get(pool.id) if pool is not None else None
-        if function_id is None or not username:
+        if pool is None or function_id is None or not username:
             return
         event = post_authentication_event(pool, client_id, pool._get_user(username), region)
         try:

@@ -136,7 +136,8 @@ def _error_response(status: int) -> dict[str, Any]:
 def add_error_responses(document: dict[str, Any]) -> None:
     """Every operation's error statuses with the error body; 204 answers have no body."""
     # The layer is importable once a function module was loaded (scripts/openapi.py does first).
-    from portal_access.api.staff_roles import STAFF_ROUTES, StaffRole  # noqa: PLC0415
+    from portal_access.api.staff_roles import STAFF_ROUTES, StaffRole
+
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)

@@ -63,7 +63,8 @@ def test_a_sign_in_through_the_pages_proxy_shows_in_the_access_review(
     rows = _all_pages(staff, REVIEW, {"limit": "100"})
     mine = [r for r in rows if r["email"] == email]
     assert len(mine) == 1, rows
-    assert mine[0]["last_sign_in_at"] is not None and mine[0]["last_sign_in_at"] >= before[:19]
+    assert mine[0]["last_sign_in_at"] is not None
+    assert mine[0]["last_sign_in_at"] >= before[:19]
     assert mine[0]["enabled"] is True
     assert mine[0]["invitation"]["status"] == "accepted"
     assert mine[0]["contacts"][0]["name"] == "+Review Tester"
@@ -88,7 +89,7 @@ def test_a_sign_in_through_the_pages_proxy_shows_in_the_access_review(
 
 
 # (role, method, path, body) -> the status the matrix gives; the probes change nothing that matters
-ROLE_PROBES = [
+ROLE_PROBES: list[tuple[str, str, Any, dict[str, int]]] = [
     (
         "GET",
         "/admin/system-options/customer-portal",

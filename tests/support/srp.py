@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from local.cognito_proxy import AMZ_JSON, G, K, N, PATH, _hex_hash, pad_hex
+from local.cognito_proxy import AMZ_JSON, PATH, G, K, N, _hex_hash, pad_hex
 
 
 def _call(api_url: str, operation: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def test_cells(value, cell):
 
 
 def test_rfc_4180_quoting_reads_back():
-    rows = [
+    rows: list[dict[str, str | None]] = [
         {"name": 'Smith, "Jo"', "note": "two\nlines", "x": "=cmd|' /C calc'!A0"},
         {"name": "", "note": None, "x": "-1"},
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from devkit.routes import routes_of
-from devkit.template import load_template
+from devkit.template import ROOT, load_template
 from portal_access.api.staff_roles import STAFF_ROUTES, StaffRole, groups_of, may_use
 
 STAFF_ROUTE_KEYS = sorted(r.route_key for r in routes_of(load_template()) if r.authorizer == "StaffAuthorizer")
@@ -85,3 +85,14 @@ def test_a_login_in_several_groups_gets_the_union():
     both = groups_of({"cognito:groups": "[auditors customer-service]"})
     assert may_use("POST /admin/contacts/{contact_id}/invitations", both)
     assert not may_use("PUT /admin/email-templates/{name}", both)
+
+
+def test_the_documented_table_is_the_one_in_code():
+    text = (ROOT / "docs" / "staff-roles.md").read_text(encoding="utf-8")
+    documented = {}
+    for line in text.splitlines():
+        if line.startswith("| `") and line.count("|") == 5:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            roles = [role for role, cell in zip(StaffRole, cells[1:], strict=True) if cell == "yes"]
+            documented[cells[0].strip("`")] = frozenset(roles)
+    assert documented == dict(STAFF_ROUTES)

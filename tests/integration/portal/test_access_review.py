@@ -137,7 +137,7 @@ def test_dormant_logins_page_across_shards_and_never_signed_in_counts(world, rev
     patched = backend.initiate_auth
     del backend.initiate_auth  # moto's own again
     never = [world.link(world.new_contact("49418", email=f"never{n}@example.com")) for n in range(2)]
-    backend.initiate_auth = patched
+    backend.initiate_auth = patched  # type: ignore[method-assign]
 
     # When staff ask for logins not signed in since today, one at a time
     found: list[dict[str, Any]] = []

@@ -144,7 +144,7 @@ def _shard_and_start(cursor: str | None) -> tuple[int, str | None]:
     decoded = decode_cursor(cursor)
     if decoded is None:
         return 0, None
-    shard_name = str(decoded.get("sign_in_shard", {}).get("S", ""))  # type: ignore[union-attr]
+    shard_name = str(decoded.get("sign_in_shard", {}).get("S", ""))
     shards = {keys.sign_in_shard_named(n): n for n in range(keys.LOGIN_SIGN_IN_SHARDS)}
     if shard_name not in shards:
         raise InvalidInput("cursor does not belong to this list", field="cursor")
