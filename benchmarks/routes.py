@@ -382,6 +382,21 @@ def list_self_registrations(world: World) -> Request:
     return Request()
 
 
+@recipe("GET /admin/accounts/{account_id}/portal-logins")
+def account_portal_logins(world: World) -> Request:
+    # The login on the hot account holds an invitation at every size, so the page reads its
+    # invitation too (the read is skipped on a page whose logins have none).
+    if not world.state.get("portal_contact_invited"):
+        send_invitation(world, str(world.state["portal_contact"]))
+        world.state["portal_contact_invited"] = True
+    return Request(params=hot(world), query={"limit": "100"})
+
+
+@recipe("GET /admin/portal-logins")
+def dormant_portal_logins(world: World) -> Request:
+    return Request(query={"signed_in_before": "2100-01-01", "limit": "100"})
+
+
 # Signed-in portal routes: the bench's portal login (an all-sites contact on the hot account,
 # site-level contacts on two more accounts)
 

@@ -8,7 +8,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
-from devkit.template import ROOT
+from devkit.routes import match_route, routes_of
+from devkit.template import ROOT, load_template
 
 EVENTS_DIR = ROOT / "events"
 
@@ -35,7 +36,20 @@ STAFF_CLAIMS: dict[str, Any] = {
     "username": "aliena.somers",
     "token_use": "access",
     "client_id": STAFF_CLIENT_ID,
+    "cognito:groups": "[portal-admins]",  # an array claim, as the HTTP API's JWT authorizer passes it
 }
+
+
+@cache
+def _template_routes() -> list[Any]:
+    return routes_of(load_template())
+
+
+def route_key_of(method: str, path: str) -> str:
+    """The route key API Gateway puts in the event ("GET /admin/contacts/{contact_id}"): the
+    template's route the request matches, as the gateway picks it; the request itself for none."""
+    matched = match_route(_template_routes(), method, path)
+    return matched[0].route_key if matched else f"{method} {path}"
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -57,7 +71,7 @@ def http_event(
 ) -> dict[str, Any]:
     """The API Gateway HTTP API (payload 2.0) sample event, pointed at another route."""
     event = load_event("http_api_request.json")
-    event["routeKey"] = f"{method} {path}"
+    event["routeKey"] = route_key_of(method, path)
     event["rawPath"] = path
     event["requestContext"]["http"].update(method=method, path=path, sourceIp=source_ip)
     event["requestContext"]["routeKey"] = event["routeKey"]

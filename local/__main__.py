@@ -240,6 +240,7 @@ def start_stack(
     from devkit.template import function_spec
     from local.authorizer import JwksCache
     from local.cognito_proxy import CognitoProxy
+    from local.cognito_triggers import install_triggers
     from local.event_sources import event_sources, unsupported_events
     from local.gateway import Gateway, cors_of
     from local.pages import local_pages
@@ -277,6 +278,7 @@ def start_stack(
     if faults:
         faults.install()  # before the functions make their clients
     host_.load_all()
+    install_triggers(template, done.user_pools, host_.invoke, region=REGION)
 
     outbox = Outbox(moto.recorder, region=REGION)
     cognito = CognitoProxy(endpoint, reset_code_mailer(boto3.client("sesv2"), done.email_identities[0]), region=REGION)
@@ -407,15 +409,17 @@ def reset_code_mailer(sesv2: Any, sender: str) -> Callable[[str, str], None]:
 def seed_stack(facts: dict[str, Any], done: Provisioned, api_url: str) -> dict[str, Any]:
     import boto3
 
-    from local.seed import create_staff_login, seed, sign_in
+    from local.seed import ADMIN_GROUP, create_staff_logins, seed, sign_in
 
     cognito = boto3.client("cognito-idp")
-    login = create_staff_login(cognito, facts["staff_user_pool_id"])
+    logins = create_staff_logins(cognito, facts["staff_user_pool_id"])
+    login = logins[ADMIN_GROUP]
     token = sign_in(cognito, facts["staff_client_id"], login.username, login.password)
     demo = seed(api_url, token, portal_url=api_url, from_address=done.email_identities[0])
     return {
         "staff_username": login.username,
         "staff_password": login.password,
+        "staff_logins": {role: {"username": each.username, "password": each.password} for role, each in logins.items()},
         "staff_access_token": token,
         "demo": demo,
     }
@@ -440,7 +444,8 @@ def welcome(facts: dict[str, Any], stack_json: Path, seconds: float) -> str:
         f"  portal pool   {facts['portal_user_pool_id']}   client {facts['portal_client_id']}",
     ]
     if facts.get("staff_username"):
-        lines.append(f"  staff login   {facts['staff_username']} / {facts['staff_password']}")
+        for role, login in (facts.get("staff_logins") or {}).items():
+            lines.append(f"  staff login   {login['username']} / {login['password']}   ({role})")
         lines.append("  demo data     accounts 21638 The Mill, 49418 Renovation Gym; invoice 1004217")
     lines += [
         f"  portal pages  {facts['api_url']}/login",

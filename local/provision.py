@@ -110,6 +110,7 @@ _CREATED = {
     "AWS::SQS::Queue",
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolGroup",
     "AWS::SES::EmailIdentity",
     "AWS::SES::Template",
     "AWS::SES::ConfigurationSet",
@@ -144,6 +145,7 @@ class Provisioned:
     queues: dict[str, str] = field(default_factory=dict)
     user_pools: dict[str, str] = field(default_factory=dict)
     user_pool_clients: dict[str, str] = field(default_factory=dict)
+    user_pool_groups: dict[str, str] = field(default_factory=dict)  # logical id -> group name
     email_identities: list[str] = field(default_factory=list)
     topics: dict[str, str] = field(default_factory=dict)  # logical id -> topic ARN
     event_buses: dict[str, str] = field(default_factory=dict)  # logical id -> bus name
@@ -196,6 +198,22 @@ def create_user_pools(
         resolver.attributes[(logical_id, "ClientId")] = app_client["ClientId"]
         if app_client.get("ClientSecret"):
             resolver.attributes[(logical_id, "ClientSecret")] = app_client["ClientSecret"]
+    return created
+
+
+def create_user_pool_groups(
+    client: CognitoIdentityProviderClient, template: Mapping[str, Any], resolver: Resolver
+) -> dict[str, str]:
+    """Every AWS::Cognito::UserPoolGroup (in a pool created before); logical id -> group name.
+    moto puts a user's groups in its tokens' `cognito:groups`, as Cognito does."""
+    created: dict[str, str] = {}
+    for logical_id, resource in resources_of_type(template, "AWS::Cognito::UserPoolGroup").items():
+        properties = resolver.resolve(resource.get("Properties") or {})
+        name = str(properties.get("GroupName") or logical_id)
+        request = {k: properties[k] for k in ("Description", "Precedence", "RoleArn") if k in properties}
+        client.create_group(GroupName=name, UserPoolId=str(properties["UserPoolId"]), **request)
+        created[logical_id] = name
+        resolver.physical[logical_id] = name  # `!Ref` of a group is its name
     return created
 
 
@@ -353,6 +371,7 @@ def provision(
     pools = resources_of_type(template, "AWS::Cognito::UserPool")
     done.user_pools = {k: v for k, v in created.items() if k in pools}
     done.user_pool_clients = {k: v for k, v in created.items() if k not in pools}
+    done.user_pool_groups = create_user_pool_groups(cognito, template, resolver)
     senders = [parameters[name] for name in sender_parameters if parameters.get(name)]
     done.email_identities = create_email_identities(sesv2, template, resolver, senders)
     done.topics = create_topics(_sibling(sqs, "sns"), template, resolver, prefix)

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
 
 STAFF_USERNAME = "aliena.somers"  # the rep in the article's status bar
 STAFF_PASSWORD = "Local-Staff-2026"  # noqa: S105 - meets the staff pool's policy; moto only
+ADMIN_GROUP = "portal-admins"
+# One staff login per staff role (the staff pool's groups); the first is `staff_username`.
+STAFF_LOGINS: dict[str, tuple[str, str]] = {
+    ADMIN_GROUP: (STAFF_USERNAME, STAFF_PASSWORD),
+    "customer-service": ("casey.service", "Local-Service-2026"),
+    "auditors": ("audrey.auditor", "Local-Auditor-2026"),
+}
 
 ACCOUNT_CLASS: dict[str, Any] = {
     "class_id": "COMM",
@@ -101,12 +108,24 @@ def create_staff_login(
     user_pool_id: str,
     username: str = STAFF_USERNAME,
     password: str = STAFF_PASSWORD,
+    group: str | None = ADMIN_GROUP,
 ) -> StaffLogin:
-    """A staff user with a permanent password (what `aws cognito-idp admin-create-user` and
-    `admin-set-user-password --permanent` do for a real rep)."""
+    """A staff user with a permanent password, in the staff role `group` (what `aws cognito-idp
+    admin-create-user`, `admin-set-user-password --permanent` and `admin-add-user-to-group` do
+    for a real rep)."""
     cognito.admin_create_user(UserPoolId=user_pool_id, Username=username, MessageAction="SUPPRESS")
     cognito.admin_set_user_password(UserPoolId=user_pool_id, Username=username, Password=password, Permanent=True)
+    if group:
+        cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=username, GroupName=group)
     return StaffLogin(username, password)
+
+
+def create_staff_logins(cognito: CognitoIdentityProviderClient, user_pool_id: str) -> dict[str, StaffLogin]:
+    """One staff login per role of STAFF_LOGINS: role -> login."""
+    return {
+        group: create_staff_login(cognito, user_pool_id, username, password, group)
+        for group, (username, password) in STAFF_LOGINS.items()
+    }
 
 
 def sign_in(cognito: CognitoIdentityProviderClient, client_id: str, username: str, password: str) -> str:

@@ -6,7 +6,9 @@ document:
 
 - by the operation's shape, what the resolver and the gateway answer on every route of that
   shape: a JSON body -> 400, 413, 415 (api/input_guard.py) and 422; a path key -> 404 (blank or
-  not found); a JWT authorizer (or the accept route's own bearer check) -> 401;
+  not found); a JWT authorizer (or the accept route's own bearer check) -> 401; a staff route
+  (`/admin/...`) -> 403 `forbidden` for a staff role that may not use it, with the roles that may
+  in `x-staff-roles` (`portal_access/api/staff_roles.py`);
 - by route, what its domain can answer (`DOMAIN_ERRORS`): a test fails when a route of the
   template has no entry, so a new route states its errors once.
 """
@@ -52,6 +54,7 @@ GATEWAY_UNAUTHORIZED: dict[str, Any] = {
 DESCRIPTIONS = {
     400: "The body is not JSON, not UTF-8, or JSON this service does not take (huge numbers, deep nesting)",
     401: "No bearer token, or not a valid access token of the right user pool",
+    403: "`forbidden`: the staff login's role (staff pool group) may not use this route",
     404: "No such resource, or one the caller may not see, or the feature is switched off",
     409: "The current state forbids it (already exists, portal access disabled, sign in first)",
     410: "The invitation was used, revoked or has expired",
@@ -94,6 +97,8 @@ DOMAIN_ERRORS: dict[str, tuple[int, ...]] = {
     "GET /admin/contacts/{contact_id}/invitations": (),
     "GET /admin/access-requests": (),
     "GET /admin/self-registrations": (),
+    "GET /admin/accounts/{account_id}/portal-logins": (),
+    "GET /admin/portal-logins": (),
     "GET /portal/login-config": (),
     "POST /portal/self-registrations": (404, 429),
     "POST /portal/access-requests": (404, 429),
@@ -116,6 +121,8 @@ def _statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
         statuses.add(404)
     if operation.get("security"):
         statuses.add(401)
+    if path.startswith("/admin/"):
+        statuses.add(403)
     return statuses
 
 
@@ -133,6 +140,9 @@ def _error_response(status: int) -> dict[str, Any]:
 
 def add_error_responses(document: dict[str, Any]) -> None:
     """Every operation's error statuses with the error body; 204 answers have no body."""
+    # The layer is importable once a function module was loaded (scripts/openapi.py does first).
+    from portal_access.api.staff_roles import STAFF_ROUTES, StaffRole
+
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
@@ -143,6 +153,9 @@ def add_error_responses(document: dict[str, Any]) -> None:
             responses: dict[str, Any] = operation["responses"]
             for status in sorted(_statuses(method, path, operation)):
                 responses[str(status)] = _error_response(status)
+            if path.startswith("/admin/"):
+                allowed = STAFF_ROUTES.get(f"{method.upper()} {path}", frozenset())
+                operation["x-staff-roles"] = [role.value for role in StaffRole if role in allowed]
             if "204" in responses:
                 responses["204"] = {"description": responses["204"].get("description", "No Content")}
             operation["responses"] = dict(sorted(responses.items()))

@@ -109,7 +109,10 @@ class Page:
         self.named(name).click()
 
     def alert_text(self) -> str:
-        return str(self.driver.execute_script("return document.getElementById('alert').innerText"))
+        return self.alert_text_of("alert")
+
+    def alert_text_of(self, element_id: str) -> str:
+        return str(self.driver.execute_script("return document.getElementById(arguments[0]).innerText", element_id))
 
     def field_error(self, name: str) -> str:
         element = self.named(name)
@@ -228,3 +231,12 @@ def open_console(page: Page, stack: dict[str, Any], path: str) -> None:
         staff_sign_in(page, stack)
     page.wait_for(lambda: page.driver.execute_script("return location.pathname + location.search") == path)
     page.wait_ready()
+
+
+def open_dead_link(page: Page, link: str) -> None:
+    """Opens an invitation link that no longer works, as its holder would, until the page says so."""
+    page.driver.get("about:blank")
+    page.open(link)
+    # POST /portal/invitations/check answers before any password is asked for
+    page.wait_for(lambda: "This invitation link no longer works" in page.text())
+    assert not page.driver.find_element("id", "new-password").is_displayed()

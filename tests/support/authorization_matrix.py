@@ -26,6 +26,7 @@ PUBLIC_PORTAL_ROUTES = frozenset(
         "POST /portal/self-registrations",
         "POST /portal/invitations/accept",
         "POST /portal/invitations/refresh",
+        "POST /portal/invitations/check",
         "POST /portal/access-requests",
     }
 )

@@ -140,3 +140,17 @@ class PortalRequestsAdminConfig(FunctionConfig):
     """Staff routes that read what the login page was asked (pending access requests, attempts)."""
 
     portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
+
+
+class PostAuthenticationConfig(FunctionConfig):
+    """The portal pool's Post Authentication trigger: stamps the login's last sign-in."""
+
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
+
+
+class AccessReviewConfig(FunctionConfig):
+    """The access review (staff, reads only): who can see an account, and dormant logins."""
+
+    accounts_table: str = Field(alias="ACCOUNTS_TABLE_NAME")
+    contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")

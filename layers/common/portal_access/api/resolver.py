@@ -15,6 +15,7 @@ from pydantic import Field
 
 from portal_access.api.errors import register_error_handlers
 from portal_access.api.input_guard import check_body, check_path, refusal, with_plain_json_type
+from portal_access.api.staff_roles import groups_of, may_use
 from portal_access.config import FunctionConfig
 from portal_access.domain.errors import InvalidInput, Unauthenticated
 from portal_access.observability import logger, metrics
@@ -50,9 +51,31 @@ def _unauthenticated() -> dict[str, Any]:
     )
 
 
-def _has_access_token_of(event: Mapping[str, Any], client_id: str) -> bool:
+def _claims_in(event: Mapping[str, Any]) -> Mapping[str, Any]:
     request_context = event.get("requestContext") or {}
-    claims = ((request_context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
+    claims: Mapping[str, Any] = ((request_context.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
+    return claims
+
+
+def _forbidden(route_key: str) -> dict[str, Any]:
+    return refusal(
+        HTTPStatus.FORBIDDEN,
+        "forbidden",
+        f"your staff role may not use {route_key}: ask a portal admin",
+        field="Authorization",
+    )
+
+
+def _role_refusal(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """403 unless one of the staff login's groups may use the route (`api/staff_roles.py`)."""
+    route_key = str(event.get("routeKey") or (event.get("requestContext") or {}).get("routeKey") or "")
+    if may_use(route_key, groups_of(_claims_in(event))):
+        return None
+    return _forbidden(route_key or "this route")
+
+
+def _has_access_token_of(event: Mapping[str, Any], client_id: str) -> bool:
+    claims = _claims_in(event)
     return bool(
         claims.get("sub")
         and claims.get("token_use") == "access"
@@ -73,16 +96,22 @@ class _GuardedResolver(APIGatewayHttpResolver):
 
     The gateway's JWT authorizer already answers 401 to a missing or bad token; the client check
     guards an event that reached the handler some other way (a misrouted route, a direct invoke)
-    and keeps a portal token out of a staff handler and the reverse."""
+    and keeps a portal token out of a staff handler and the reverse. A staff route then needs a
+    staff role that may use it (`api/staff_roles.py`: 403 `forbidden`), before anything runs."""
 
-    def __init__(self, *, client_id: str | None, max_body_bytes: int, **kwargs: Any) -> None:
+    def __init__(self, *, client_id: str | None, staff: bool, max_body_bytes: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._client_id = client_id
+        self._staff = staff
         self._max_body_bytes = max_body_bytes
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         if self._client_id is not None and not _has_access_token_of(event, self._client_id):
             return _unauthenticated()
+        if self._staff:
+            forbidden = _role_refusal(event)
+            if forbidden is not None:
+                return forbidden
         refused = check_path(event) or check_body(event, max_body_bytes=self._max_body_bytes)
         if refused is not None:
             return refused
@@ -96,7 +125,7 @@ def create_resolver(audience: Audience, *, max_body_bytes: int | None = None) ->
         identity = IdentityConfig.from_env()
         client_id = identity.staff_client_id if audience == "staff" else identity.portal_client_id
     limit = max_body_bytes or (MAX_STAFF_BODY_BYTES if audience == "staff" else MAX_PUBLIC_BODY_BYTES)
-    app = _GuardedResolver(enable_validation=True, client_id=client_id, max_body_bytes=limit)
+    app = _GuardedResolver(enable_validation=True, client_id=client_id, staff=audience == "staff", max_body_bytes=limit)
     register_error_handlers(app)
     return app
 

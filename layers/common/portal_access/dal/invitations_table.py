@@ -10,11 +10,13 @@ contact's invitations.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from portal_access.dal import keys
 from portal_access.dal.dynamodb import (
     TransactOp,
+    batch_get,
     deserialize,
     put_new_op,
     query_page,
@@ -49,6 +51,12 @@ class InvitationsTable:
         if not item or "contact_id" not in item:
             return None
         return InvitationRecord.model_validate(deserialize(item))
+
+    def get_many(self, invitation_ids: Sequence[str]) -> list[InvitationRecord]:
+        """Several invitations (one BatchGetItem per 100, eventually consistent: a review)."""
+        wanted = sorted(set(invitation_ids))
+        items = batch_get(self._client, self.table_name, [{"invitation_id": i} for i in wanted])
+        return [InvitationRecord.model_validate(i) for i in items if "contact_id" in i]
 
     def list_for_contact(
         self, contact_id: str, *, cursor: str | None, limit: int

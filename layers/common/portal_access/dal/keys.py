@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from portal_access.models.common import normalized_email
 
 # AccountsTable (pk, sk): accounts, their sites, invoices.
@@ -121,3 +123,24 @@ def access_requests_feed(status: str) -> str:
 
 def feed_key(received_at: str, request_id: str) -> str:
     return f"{received_at}#{request_id}"
+
+
+# Portal logins' review items (InvitationsTable, `dal/login_records.py`): one per login, and the
+# sparse, sharded `by_sign_in` index over them (shard, last sign-in).
+LOGINS_BY_SIGN_IN_INDEX = "by_sign_in"  # sign_in_shard, sign_in_key
+LOGIN_SIGN_IN_SHARDS = 4
+NEVER_SIGNED_IN = "0000-00-00"  # sorts before every date: a login that never signed in is dormant
+
+
+def login_record_key(login_id: str) -> str:
+    return f"LOGIN#{login_id}"
+
+
+def sign_in_shard(login_id: str) -> str:
+    """Which of the LOGIN_SIGN_IN_SHARDS partitions of `by_sign_in` holds the login (stable)."""
+    number = int(hashlib.sha256(login_id.encode()).hexdigest()[:8], 16) % LOGIN_SIGN_IN_SHARDS
+    return sign_in_shard_named(number)
+
+
+def sign_in_shard_named(number: int) -> str:
+    return f"LOGINS#{number}"

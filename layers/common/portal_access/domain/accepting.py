@@ -28,6 +28,7 @@ from portal_access.observability import logger
 if TYPE_CHECKING:
     from portal_access.dal.invitation_records import InvitationRecord
     from portal_access.dal.invitations_table import InvitationsTable
+    from portal_access.dal.login_records import LoginRecords
     from portal_access.dal.portal_logins import PortalLogin, PortalLogins
     from portal_access.domain.clock import Clock
     from portal_access.domain.contacts import ContactRecords
@@ -48,6 +49,7 @@ class InvitationAcceptance:
         reads: SendingReads,
         logins: PortalLogins,
         login_setup: LoginSetup,
+        login_records: LoginRecords,
         clock: Clock,
     ) -> None:
         self._invitations = invitations
@@ -55,6 +57,7 @@ class InvitationAcceptance:
         self._reads = reads
         self._logins = logins
         self._login_setup = login_setup
+        self._login_records = login_records
         self._clock = clock
 
     def accept(self, token: str, password: str | None, *, access_token: str | None) -> str:
@@ -153,8 +156,10 @@ class InvitationAcceptance:
             accept = self._invitations.accept_op(
                 record.invitation_id, claim_id=claim_id, at=at, login_id=login.login_id
             )
+            # The login's item for the access review, in the same transaction (no extra call).
+            login_item = self._login_records.linked_op(login.login_id, login.email or record.email, at=at)
             try:
-                self._contacts.save(linked, expected_version=contact.version, entry=entry, also=[accept])
+                self._contacts.save(linked, expected_version=contact.version, entry=entry, also=[accept, login_item])
             except VersionMismatch:
                 contact = self._usable_contact(record)  # edited meanwhile: link what is there now
                 continue

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from portal_access.dal.dynamodb import create_client
 from portal_access.dal.email_guard import EmailGuard
+from portal_access.dal.login_records import LoginRecords
 from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
 from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
 from portal_access.domain.accepting import InvitationAcceptance
@@ -122,5 +123,6 @@ def build_accept(config: AcceptInvitationConfig) -> InvitationAcceptance:
         reads=tables.reads,
         logins=logins,
         login_setup=LoginSetup(logins=logins, guard=EmailGuard(client, config.invitations_table), clock=system_clock),
+        login_records=LoginRecords(client, config.invitations_table),
         clock=system_clock,
     )

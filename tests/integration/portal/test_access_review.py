@@ -1,0 +1,199 @@
+"""The access review through moto: logins linked the real way (staff invite, accept), their last
+sign-in stamped by the Post Authentication trigger that the local stack's Cognito emulation
+(`local/cognito_triggers.py`) runs after each sign-in, both routes in JSON and in CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from moto.cognitoidp.models import cognitoidp_backends
+
+from devkit.events import http_event, load_event
+from local.cognito_triggers import install_triggers
+from tests.conftest import Function, call
+from tests.integration.invitations.conftest import GOOD_PASSWORD, REGION
+
+TODAY = datetime.now(UTC).date()
+pytestmark = pytest.mark.usefixtures("demo_account")
+
+
+@pytest.fixture
+def post_auth(load_function) -> Function:
+    return load_function("PostAuthenticationFunction")
+
+
+@pytest.fixture
+def review(load_function) -> Function:
+    return load_function("AccessReviewFunction")
+
+
+@pytest.fixture
+def triggers(template, portal_pool, post_auth) -> dict[str, str]:
+    """Sign-ins in moto run the Post Authentication function, as the local stack installs it."""
+    return install_triggers(
+        template,
+        {"PortalUserPool": portal_pool.pool_id},
+        lambda _id, event: post_auth.invoke(dict(event)),
+        region=REGION,
+    )
+
+
+def get(review: Function, path: str, **kwargs: Any) -> Any:
+    return call(review, http_event("GET", path, **kwargs))
+
+
+def csv_rows(
+    review: Function, path: str, query: dict[str, str] | None = None
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    raw = review.invoke(http_event("GET", path, query=query, headers={"Accept": "text/csv"}))
+    assert raw["statusCode"] == 200, raw
+    return raw["headers"], list(csv.DictReader(io.StringIO(raw["body"], newline="")))
+
+
+def as_csv_cells(row: dict[str, Any]) -> dict[str, str]:
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        text = str(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    return {k: cell(v) for k, v in row.items()}
+
+
+def test_the_account_review_lists_its_logins_with_grants_invitation_and_last_sign_in(
+    world, triggers, review, post_auth
+):
+    # Given two logins on 49418: one all sites, one on a site with a role, whose name a
+    # spreadsheet would run as a formula; and a contact without a login
+    assert triggers == {world.pool.pool_id: "PostAuthenticationFunction"}
+    all_sites = world.new_contact("49418", email="all.sites@example.com", name="Ana Allsites")
+    one_site = world.new_contact(
+        "49418", email="one.site@example.com", name='=HYPERLINK("http://x","y")', level="site", site_id="49418001"
+    )
+    world.new_contact("49418", email="not.linked@example.com", name="Nobody Yet")
+    grant = {"all_sites": False, "site_ids": ["49418001"], "roles": {"49418001": ["Role 1"]}}
+    assert world.staff("PUT", f"/admin/contacts/{one_site['contact_id']}/portal-access", body=grant).status == 200
+    first = world.link(all_sites)  # accepts, then signs in: the trigger stamps the sign-in
+    second = world.link(one_site)
+
+    # When staff review the account
+    answer = get(review, "/admin/accounts/49418/portal-logins")
+
+    # Then both logins are there, with their contacts' grants, the accepted invitation and today's sign-in
+    assert answer.status == 200, answer.body
+    items = {i["email"]: i for i in answer.body["items"]}
+    assert set(items) == {"all.sites@example.com", "one.site@example.com"}
+    assert answer.body["next_cursor"] is None
+    ana = items["all.sites@example.com"]
+    assert ana["login_id"] == first.login_id
+    assert ana["enabled"] is True
+    assert ana["last_sign_in_at"].startswith(TODAY.isoformat())
+    assert ana["invitation"] == {"status": "accepted", "delivery": "pending"}
+    assert ana["contacts"] == [
+        {"contact_id": all_sites["contact_id"], "name": "Ana Allsites", "level": "account",
+         "all_sites": True, "site_ids": [], "roles": {}}
+    ]  # fmt: skip
+    assert items["one.site@example.com"]["login_id"] == second.login_id
+    assert items["one.site@example.com"]["contacts"][0]["site_ids"] == ["49418001"]
+    assert items["one.site@example.com"]["contacts"][0]["roles"] == {"49418001": ["Role 1"]}
+
+    # And the CSV is the same rows, the formula-like name escaped
+    headers, rows = csv_rows(review, "/admin/accounts/49418/portal-logins")
+    assert headers["Content-Type"].startswith("text/csv")
+    assert rows == [as_csv_cells(review.module.account_row(_model(review, i))) for i in answer.body["items"]]
+    assert {r["contact_names"] for r in rows} == {"Ana Allsites", '\'=HYPERLINK("http://x","y")'}
+
+
+def _model(review: Function, item: dict[str, Any]) -> Any:
+    return review.module.AccountPortalLogin.model_validate(item)
+
+
+def test_a_later_sign_in_moves_the_stamp_and_the_review_reads_in_bounded_calls(world, triggers, review, calls):
+    login = world.link(world.new_contact("49418", email="again@example.com"))
+    before = get(review, "/admin/accounts/49418/portal-logins").body["items"][0]["last_sign_in_at"]
+    calls.clear()
+    world.pool.sign_in("again@example.com", GOOD_PASSWORD)
+    assert calls.operations("dynamodb") == ["UpdateItem"]  # the trigger's one write
+    for n in range(5):  # more logins on the account: the same calls per page
+        world.link(world.new_contact("49418", email=f"more{n}@example.com"))
+    calls.clear()
+    after = {i["login_id"]: i for i in get(review, "/admin/accounts/49418/portal-logins").body["items"]}
+    assert after[login.login_id]["last_sign_in_at"] >= before
+    assert len(after) == 6
+    assert calls.operations("dynamodb") == ["GetItem", "Query", "BatchGetItem", "BatchGetItem", "BatchGetItem"]
+
+
+def test_dormant_logins_page_across_shards_and_never_signed_in_counts(world, review, triggers, post_auth):
+    # Given three logins that signed in today (the trigger) and two that never did (linked
+    # with no trigger installed: a sign-in that went through before this item existed is the same)
+    signed = [world.link(world.new_contact("49418", email=f"signed{n}@example.com")) for n in range(3)]
+    backend = cognitoidp_backends["123456789012"][REGION]
+    patched = backend.initiate_auth
+    del backend.initiate_auth  # moto's own again
+    never = [world.link(world.new_contact("49418", email=f"never{n}@example.com")) for n in range(2)]
+    backend.initiate_auth = patched  # type: ignore[method-assign]
+
+    # When staff ask for logins not signed in since today, one at a time
+    found: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(10):
+        query = {"signed_in_before": TODAY.isoformat(), "limit": "1", **({"cursor": cursor} if cursor else {})}
+        page = get(review, "/admin/portal-logins", query=query)
+        assert page.status == 200, page.body
+        found.extend(page.body["items"])
+        cursor = page.body["next_cursor"]
+        if cursor is None:
+            break
+
+    # Then exactly the two that never signed in, once each
+    assert sorted(i["login_id"] for i in found) == sorted(n.login_id for n in never)
+    assert all(i["last_sign_in_at"] is None for i in found)
+    # and before tomorrow: all five, in one page; the CSV holds the same rows
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    everyone = get(review, "/admin/portal-logins", query={"signed_in_before": tomorrow, "limit": "100"})
+    assert {i["login_id"] for i in everyone.body["items"]} == {x.login_id for x in [*signed, *never]}
+    _, rows = csv_rows(review, "/admin/portal-logins", {"signed_in_before": tomorrow, "limit": "100"})
+    assert rows == [as_csv_cells(i) for i in everyone.body["items"]]
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "status"),
+    [
+        ("/admin/accounts/00000/portal-logins", None, 404),
+        ("/admin/portal-logins", None, 422),
+        ("/admin/portal-logins", {"signed_in_before": "yesterday"}, 422),
+        ("/admin/portal-logins", {"signed_in_before": "2026-01-01", "cursor": "bm90LWEtY3Vyc29y"}, 422),
+    ],
+)
+def test_bad_requests_are_4xx(stack, review, path, query, status):
+    assert get(review, path, query=query).status == status
+
+
+def test_the_trigger_never_fails_a_sign_in(post_auth, stack, monkeypatch):
+    event = load_event("post_authentication.json")
+    assert post_auth.invoke(event) == event  # stamped, and the event goes back as it came
+    broken = {**event, "request": {"userAttributes": {}}}
+    assert post_auth.invoke(broken) == broken  # not readable: logged and counted, not raised
+    monkeypatch.setattr(post_auth.module.stamps, "_logins", None)  # any failure of ours
+    assert post_auth.invoke(event) == event
+
+
+def test_a_refused_role_gets_403_from_the_review(stack, review):
+    answer = call(
+        review,
+        http_event("GET", "/admin/portal-logins", query={"signed_in_before": "2026-01-01"},
+                   claims={**_staff_claims(), "cognito:groups": "[]"}),
+    )  # fmt: skip
+    assert answer.status == 403
+
+
+def _staff_claims() -> dict[str, Any]:
+    from devkit.events import STAFF_CLAIMS
+
+    return dict(STAFF_CLAIMS)
