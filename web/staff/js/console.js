@@ -1,6 +1,6 @@
 // What every console page shares, imported first by each of them: the staff audience and the
 // navigation (screens.js, first, so the top bar is drawn with them), the top bar with Sign out,
-// the one place where staff roles will decide what a page offers (can), and the staff API with
+// the one place where staff roles decide what a page offers (can, offerIf), and the staff API with
 // the session's token. A new screen adds its link to screens.js and its page under web/staff/;
 // it never needs to edit another screen's script.
 import "./screens.js";
