@@ -18,6 +18,7 @@ from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.exceptions import JsonRESTError
 
 from devkit.template import resources_of_type
+from local.atomic import after_this_call
 
 log = logging.getLogger("local.cognito")
 
@@ -77,13 +78,19 @@ def install_triggers(
         if pool is None or function_id is None or not username:
             return
         event = post_authentication_event(pool, client_id, pool._get_user(username), region)
-        try:
-            invoke(function_id, event)
-        except Exception as error:
-            log.warning("PostAuthentication trigger %s failed: the sign-in fails", function_id)
-            raise JsonRESTError(
-                "UnexpectedLambdaException", f"PostAuthentication failed with error {error}."
-            ) from error
+
+        def run_trigger() -> None:
+            try:
+                invoke(function_id, event)
+            except Exception as error:
+                log.warning("PostAuthentication trigger %s failed: the sign-in fails", function_id)
+                raise JsonRESTError(
+                    "UnexpectedLambdaException", f"PostAuthentication failed with error {error}."
+                ) from error
+
+        # The function writes to DynamoDB through the same moto server: it runs once this
+        # Cognito call has released the server's one-call lock (local/atomic.py).
+        after_this_call(run_trigger)
 
     initiate, respond = backend.initiate_auth, backend.respond_to_auth_challenge
     admin_initiate, admin_respond = backend.admin_initiate_auth, backend.admin_respond_to_auth_challenge
