@@ -32,6 +32,9 @@ from devkit.aws_calls import Call
 from devkit.template import function_spec, load_template, placeholder_resolver, resources_of_type
 
 BENCHMARKS_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+# What other runners write (benchmarks/console_first_load.py) goes below this mark; a run of
+# make bench rewrites what is above it and keeps the rest.
+KEPT_BELOW = "<!-- Below: sections of their own runners, kept by make bench. -->"
 SIZES = (1_000, 100_000)
 
 
@@ -280,6 +283,9 @@ def write_document(table: str, *, started: datetime, seconds: float, notes: list
     ]
     if notes:
         body += ["## Notes", "", *[f"- {note}" for note in notes], ""]
+    known = BENCHMARKS_PATH.read_text(encoding="utf-8") if BENCHMARKS_PATH.is_file() else ""
+    if KEPT_BELOW in known:
+        body += [KEPT_BELOW + known.split(KEPT_BELOW, 1)[1]]
     BENCHMARKS_PATH.write_text("\n".join(body), encoding="utf-8")
 
 
