@@ -234,9 +234,35 @@ $("#send-invite").addEventListener("click", async () => {
     const sent = result.data.status === "failed" ? "The invite could not be sent: the mail service refused it." : `Invite sent to ${contact.email}.`;
     say(alert, sent, result.data.status === "failed" ? "error" : "ok");
     $("#invited-at").textContent = result.data.status === "failed" ? "" : `sent ${when(new Date().toISOString())}`;
+    if (result.data.status !== "failed") followDelivery(contact.contact_id).catch(() => {});
   });
   inviteState();
 });
+
+// SES reports an invite's delivery (or bounce) seconds after it is sent: the grid's Portal User
+// column and the open dialog follow it, without a reload, until it leaves "invited" (or for
+// about a minute). Only the portal state is taken from the fresh read: what is being typed in
+// Details, and the version a Save sends as If-Match, stay as they are.
+const FOLLOW_WAITS_MS = [1000, 1000, 2000, 2000, 3000, 5000, 8000, 13000, 21000];
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function followDelivery(contactId) {
+  for (const wait of FOLLOW_WAITS_MS) {
+    await pause(wait);
+    const fresh = await staffApi(`/admin/contacts/${encodeURIComponent(contactId)}`);
+    if (fresh.status !== 200 || !fresh.data.portal_status) return; // an API that does not say
+    if (fresh.data.portal_status === "invited") continue;
+    context.onChange(fresh.data);
+    if (contact && contact.contact_id === contactId) {
+      contact.portal_status = fresh.data.portal_status;
+      contact.email_undeliverable = fresh.data.email_undeliverable;
+      $("#portal-user").textContent = portalLabel(contact);
+      $("#portal-user").className = `badge ${portalStatus(contact)}`;
+      inviteState();
+    }
+    return;
+  }
+}
 
 // ------------------------------------------------------------------ Unlink from Account
 
