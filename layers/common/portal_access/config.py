@@ -134,3 +134,22 @@ class PortalRequestsAdminConfig(FunctionConfig):
     """Staff routes that read what the login page was asked (pending access requests, attempts)."""
 
     portal_requests_table: str = Field(alias="PORTAL_REQUESTS_TABLE_NAME")
+
+
+class InvitationBatchesApiConfig(FunctionConfig):
+    """Staff routes of invitation batches: dry runs read the selection, a run is queued."""
+
+    accounts_table: str = Field(alias="ACCOUNTS_TABLE_NAME")
+    settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
+    contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
+    queue_url: str = Field(alias="INVITATION_BATCH_QUEUE_URL", min_length=1)
+
+
+class InvitationBatchWorkerConfig(InvitationSendingConfig):
+    """The invitation batches' queue worker: plans pages, sends invitations at the paced rate."""
+
+    rate_limits_table: str = Field(alias="RATE_LIMITS_TABLE_NAME")
+    queue_url: str = Field(alias="INVITATION_BATCH_QUEUE_URL", min_length=1)
+    # SES's sending quota (template parameter InviteSendRatePerSecond), shared by every batch.
+    send_rate_per_second: int = Field(alias="INVITE_SEND_RATE_PER_SECOND", default=14, ge=1, le=1000)

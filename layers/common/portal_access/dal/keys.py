@@ -10,6 +10,10 @@ SITE_PREFIX = "SITE#"
 INVOICE_SK = "INVOICE"
 # GSI on the normalised service address, for access requests by address.
 ADDRESS_INDEX = "by_address"
+# GSIs on account items only: by class (class_key, pk), and the active ones (active_key, pk; sparse).
+ACCOUNTS_BY_CLASS_INDEX = "by_class"
+ACTIVE_ACCOUNTS_INDEX = "by_active"
+ACTIVE = "ACTIVE"
 
 
 def account_pk(account_id: str) -> str:

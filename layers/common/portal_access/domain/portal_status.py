@@ -15,7 +15,7 @@ did the email arrive, can it sign in? Per page this reads, whatever the page's s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from portal_access.domain.clock import Clock
     from portal_access.domain.contacts import ContactRecords
     from portal_access.models.accounts import Account
+    from portal_access.models.batches import Account as BatchAccount
     from portal_access.models.contacts import Contact, PortalStatus
     from portal_access.models.settings import AccountClass
 
@@ -46,12 +47,9 @@ MAX_CONTACTS_PER_PAGE = 100  # one BatchGetItem per table per page
 class AccountPortal:
     """What an account lets its contacts do: active, and its class has portal access on."""
 
-    account: Account
+    account_id: str
+    active: bool
     account_class: AccountClass | None
-
-    @property
-    def active(self) -> bool:
-        return self.account.status == "active"
 
     @property
     def class_allows(self) -> bool:
@@ -109,13 +107,20 @@ class PortalStates:
     def account(self, account_id: str) -> Account | None:
         return self._accounts.get_account(account_id)
 
-    def portal_of(self, account: Account) -> AccountPortal:
-        """The account with its class (one Get)."""
-        return AccountPortal(account=account, account_class=self._settings.get_class(account.class_id))
+    def portal_of(
+        self, account: Account | BatchAccount, classes: dict[str, AccountClass | None] | None = None
+    ) -> AccountPortal:
+        """The account with its class (one Get, or none when `classes` already holds it)."""
+        known = {} if classes is None else classes
+        if account.class_id not in known:
+            known[account.class_id] = self._settings.get_class(account.class_id)
+        return AccountPortal(
+            account_id=account.account_id, active=account.status == "active", account_class=known[account.class_id]
+        )
 
-    def of_page(self, contacts: Sequence[Contact], portal: AccountPortal) -> list[ContactState]:
-        """The state of each contact of one account's page (at most MAX_CONTACTS_PER_PAGE): three
-        BatchGetItem calls, fewer when nobody on the page was invited or has an email."""
+    def of_page(self, contacts: Sequence[Contact], portals: Mapping[str, AccountPortal]) -> list[ContactState]:
+        """The state of each contact of a page (at most MAX_CONTACTS_PER_PAGE, of the accounts in
+        `portals`): three BatchGetItem calls, fewer when nobody on the page was invited or has an email."""
         if len(contacts) > MAX_CONTACTS_PER_PAGE:
             raise ValueError(f"a page holds at most {MAX_CONTACTS_PER_PAGE} contacts")
         if not contacts:
@@ -134,7 +139,7 @@ class PortalStates:
             states.append(
                 ContactState(
                     contact=contact,
-                    status=status_of(contact, portal, record, suppressed=undeliverable, now=now),
+                    status=status_of(contact, portals[contact.account_id], record, suppressed=undeliverable, now=now),
                     email_undeliverable=undeliverable,
                     latest_invitation_id=pointer,
                     latest=record,
@@ -169,7 +174,7 @@ class StaffContactViews:
         contacts, next_cursor = self._contacts.list_by_account(
             account_id, cursor=cursor, limit=min(limit, MAX_CONTACTS_PER_PAGE)
         )
-        states = self._states.of_page(contacts, self._states.portal_of(account)) if contacts else []
+        states = self._states.of_page(contacts, {account_id: self._states.portal_of(account)}) if contacts else []
         return [staff_view(s) for s in states], next_cursor
 
     def get(self, contact_id: str) -> StaffContact:
@@ -177,5 +182,5 @@ class StaffContactViews:
         account = self._states.account(contact.account_id)
         if account is None:  # an orphan cannot happen through the API (the account is checked on create)
             raise NotFound(f"account {contact.account_id} of contact {contact_id} not found")
-        (state,) = self._states.of_page([contact], self._states.portal_of(account))
+        (state,) = self._states.of_page([contact], {account.account_id: self._states.portal_of(account)})
         return staff_view(state)
