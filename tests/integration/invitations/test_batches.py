@@ -17,6 +17,7 @@ import pytest
 from devkit.events import STAFF_CLAIMS, http_event, load_event
 from devkit.responses import HttpResponse
 from tests.conftest import Function, Stack, call
+from portal_access.email.sender import EmailSendFailed
 from tests.integration.invitations.conftest import Outbox
 
 SKIPS = ("account_inactive", "has_login", "portal_access_disabled", "no_email", "email_undeliverable",
@@ -36,7 +37,9 @@ class BatchQueue:
         self.sqs = boto3.client("sqs")
 
     def receive(self) -> list[dict[str, Any]]:
-        return [dict(m) for m in self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10).get("Messages", [])]
+        return [
+            dict(m) for m in self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10).get("Messages", [])
+        ]
 
     def deliver(self, message: dict[str, Any], *, delete: bool = True) -> dict[str, Any]:
         record = copy.deepcopy(load_event("invitation_batch_queue_batch.json")["Records"][0])
@@ -250,3 +253,29 @@ def test_too_large_a_dry_run_says_how_to_narrow_it(load_function, demo_account, 
     assert response.status == 422
     assert response.body["error"]["code"] == "selection_too_large"
     assert "class_id" in response.body["error"]["message"]
+
+
+def test_ses_throttling_queues_the_rest_again_and_loses_no_one(batches, batch_queue, add_contact, outbox, monkeypatch):
+    contacts = [add_contact(name=f"T{n}", email=f"t{n}@example.com") for n in range(3)]
+    batch_id = run(batches, {"account_ids": ["49418"]})
+    (plan,) = batch_queue.receive()
+    batch_queue.deliver(plan)
+    sender = batch_queue.worker.module.worker._sending._mail._mail._sender
+    real_send = sender.send
+    calls = {"n": 0}
+
+    def throttled_once(message: Any) -> str:
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second email: SES says "not now" after the SDK's retries
+            raise EmailSendFailed("TooManyRequestsException", transient=True)
+        return str(real_send(message))
+
+    monkeypatch.setattr(sender, "send", throttled_once)
+    (send,) = batch_queue.receive()
+    assert batch_queue.deliver(send) == {"batchItemFailures": []}  # not failed: queued again, later
+    (again,) = batch_queue.sqs.receive_message(QueueUrl=batch_queue.url, WaitTimeSeconds=3).get("Messages", [])
+    assert json.loads(again["Body"])["attempt"] == 1
+    assert batch_queue.deliver(dict(again)) == {"batchItemFailures": []}
+    progress = batches("GET", f"/admin/invitation-batches/{batch_id}").body
+    assert (progress["state"], progress["sent"], progress["failed"]) == ("completed", 3, 0)
+    assert [len(outbox.to(c["email"])) for c in contacts] == [1, 1, 1]
