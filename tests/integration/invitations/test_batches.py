@@ -16,8 +16,8 @@ import pytest
 
 from devkit.events import STAFF_CLAIMS, http_event, load_event
 from devkit.responses import HttpResponse
-from tests.conftest import Function, Stack, call
 from portal_access.email.sender import EmailSendFailed
+from tests.conftest import Function, Stack, call
 from tests.integration.invitations.conftest import Outbox
 
 SKIPS = ("account_inactive", "has_login", "portal_access_disabled", "no_email", "email_undeliverable",
