@@ -31,7 +31,12 @@ class Stack:
         self.headers = {"Authorization": f"Bearer {facts['staff_access_token']}"}
 
     def call(
-        self, method: str, path: str, *, ok: tuple[int, ...] = (200, 201, 202), if_match: int | None = None,
+        self,
+        method: str,
+        path: str,
+        *,
+        ok: tuple[int, ...] = (200, 201, 202),
+        if_match: int | None = None,
         **kwargs: Any,
     ) -> Any:
         """A staff call; a 5xx (a fault past the SDK's retries) is tried again, as an operator would."""
