@@ -114,17 +114,7 @@ class InvitationBatchRecords:
                 **update.get("ExpressionAttributeValues", {}),
                 **serialize({":true": True}),
             }
-        try:
-            transact_write(
-                self._client,
-                [
-                    TransactOp(marker, on_condition_failed=AlreadyCounted(f"page {page} counted")),  # type: ignore[arg-type]
-                    TransactOp({"Update": update}, on_condition_failed=NotFound(f"batch {batch_id} not found")),  # type: ignore[typeddict-item]
-                ],
-            )
-        except AlreadyCounted:
-            return False
-        return True
+        return self._once(batch_id, marker, update, AlreadyCounted(f"page {page} counted"))
 
     def page_marker(self, batch_id: str, page: int) -> Item | None:
         """The page's marker when its counts are recorded (`next_queued`: the next page is queued)."""
@@ -194,11 +184,16 @@ class InvitationBatchRecords:
             }
         }
         counter = self._counters(batch_id, {outcome: 1, "finished": 1})
+        return self._once(batch_id, task, counter, AlreadyCounted(f"contact {contact_id} settled"))
+
+    def _once(self, batch_id: str, marker: Any, counter: dict[str, Any], done: AlreadyCounted) -> bool:
+        """`marker` (conditional) and the batch's `counter` update in one transaction; False when
+        the marker's condition says it was done before."""
         try:
             transact_write(
                 self._client,
                 [
-                    TransactOp(task, on_condition_failed=AlreadyCounted(f"contact {contact_id} settled")),  # type: ignore[arg-type]
+                    TransactOp(marker, on_condition_failed=done),
                     TransactOp({"Update": counter}, on_condition_failed=NotFound(f"batch {batch_id} not found")),  # type: ignore[typeddict-item]
                 ],
             )

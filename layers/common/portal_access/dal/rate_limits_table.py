@@ -102,19 +102,4 @@ class RateLimitsTable:
 
     def hit(self, scope: str, value: str, rate: RateLimit) -> bool:
         """Count one request for `value` in `scope`; False (nothing written) once over the limit."""
-        now = self._now()
-        window = int(now // rate.window_seconds)
-        expires_at = (window + 1) * rate.window_seconds + _GRACE_SECONDS
-        try:
-            self._client.update_item(
-                TableName=self.table_name,
-                Key=serialize({"key": counter_key(scope, value, window)}),
-                UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :expires_at)",
-                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
-                ExpressionAttributeValues=serialize({":one": 1, ":limit": rate.limit, ":expires_at": expires_at}),
-            )
-        except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+        return self.reserve(scope, value, 1, rate, window=int(self._now() // rate.window_seconds))

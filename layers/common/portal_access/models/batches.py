@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,14 +20,7 @@ SkipReason = Literal[
     "email_undeliverable",
     "invitation_pending",
 ]
-SKIP_REASONS: tuple[SkipReason, ...] = (
-    "account_inactive",
-    "has_login",
-    "portal_access_disabled",
-    "no_email",
-    "email_undeliverable",
-    "invitation_pending",
-)
+SKIP_REASONS: tuple[SkipReason, ...] = get_args(SkipReason)
 BatchState = Literal["running", "completed", "cancelled"]
 
 MAX_SELECTED_ACCOUNTS = 100  # account ids named in one request (one BatchGetItem)
