@@ -279,3 +279,12 @@ def test_ses_throttling_queues_the_rest_again_and_loses_no_one(batches, batch_qu
     progress = batches("GET", f"/admin/invitation-batches/{batch_id}").body
     assert (progress["state"], progress["sent"], progress["failed"]) == ("completed", 3, 0)
     assert [len(outbox.to(c["email"])) for c in contacts] == [1, 1, 1]
+
+
+def test_the_sample_request_is_a_dry_run(load_function, demo_account, add_contact):
+    add_contact()
+    function = load_function("InvitationBatchesFunction")
+    event = load_event("invitation_batch_request.json")
+    event["requestContext"]["authorizer"]["jwt"]["claims"] = STAFF_CLAIMS
+    response = call(function, event)
+    assert (response.status, response.body["would_invite"]) == (200, 1)
