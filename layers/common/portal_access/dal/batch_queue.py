@@ -4,15 +4,13 @@ continuation, so a crash loses no position: the message comes back and is examin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import cached_property
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from portal_access.dal.dynamodb import chunks
+from portal_access.dal.sqs_queue import SqsQueue
 
 if TYPE_CHECKING:
-    from mypy_boto3_sqs import SQSClient
-
     from portal_access.models.batches import PlanMessage, SendMessage
 
 MAX_DELAY_SECONDS = 900  # SQS's limit
@@ -22,15 +20,7 @@ class BatchQueueFailed(Exception):
     """SQS refused some entries of a SendMessageBatch (the whole message is tried again)."""
 
 
-class BatchQueue:
-    def __init__(self, client: Callable[[], SQSClient], queue_url: str) -> None:
-        self._make_client = client
-        self.queue_url = queue_url
-
-    @cached_property
-    def _client(self) -> SQSClient:
-        return self._make_client()
-
+class BatchQueue(SqsQueue):
     def send(self, messages: Sequence[PlanMessage | SendMessage], *, delay_seconds: int = 0) -> None:
         """One SendMessageBatch per 10 messages."""
         delay = max(0, min(MAX_DELAY_SECONDS, delay_seconds))

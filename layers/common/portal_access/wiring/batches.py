@@ -14,8 +14,8 @@ from portal_access.dal.invitations_table_batches import InvitationBatchRecords
 from portal_access.dal.invitations_table_pointers import InvitationPointers
 from portal_access.dal.invitations_table_suppressions import SuppressionList
 from portal_access.dal.rate_limits_table import RateLimitsTable
-from portal_access.dal.request_queue import create_sqs_client
 from portal_access.dal.settings_table import SettingsTable
+from portal_access.dal.sqs_queue import create_sqs_client
 from portal_access.domain.batch_selection import SelectionWalker
 from portal_access.domain.batch_sending import BatchSending
 from portal_access.domain.clock import system_clock
