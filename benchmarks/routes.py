@@ -85,6 +85,14 @@ def send_invitation(world: World, contact_id: str) -> None:
     world.call("POST /admin/contacts/{contact_id}/invitations", Request(params={"contact_id": contact_id}, status=202))
 
 
+def invite_hot_login(world: World) -> None:
+    """The login's contact on the hot account holds an invitation at every size, so a page of
+    that account reads its invitation too (the read is skipped on a page that names none)."""
+    if not world.state.get("portal_contact_invited"):
+        send_invitation(world, str(world.state["portal_contact"]))
+        world.state["portal_contact_invited"] = True
+
+
 def latest_token(email: str) -> str:
     """The invitation link moto's SES delivered to `email` last."""
     for message in reversed(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages):
@@ -225,6 +233,7 @@ def create_contact(world: World) -> Request:
 
 @recipe("GET /admin/accounts/{account_id}/contacts")
 def contacts_grid(world: World) -> Request:
+    invite_hot_login(world)
     return Request(params=hot(world))
 
 
@@ -384,11 +393,7 @@ def list_self_registrations(world: World) -> Request:
 
 @recipe("GET /admin/accounts/{account_id}/portal-logins")
 def account_portal_logins(world: World) -> Request:
-    # The login on the hot account holds an invitation at every size, so the page reads its
-    # invitation too (the read is skipped on a page whose logins have none).
-    if not world.state.get("portal_contact_invited"):
-        send_invitation(world, str(world.state["portal_contact"]))
-        world.state["portal_contact_invited"] = True
+    invite_hot_login(world)
     return Request(params=hot(world), query={"limit": "100"})
 
 
