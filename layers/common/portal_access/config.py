@@ -25,8 +25,10 @@ class ContactsApiConfig(FunctionConfig):
     settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
     contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
     activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
-    # Disabling or unlinking a login's last enabled contact disables the login in this pool.
+    # Disabling or unlinking a login's last enabled contact disables the login in this pool,
+    # and its login item (`LOGIN#<sub>`, for the access review) in the invitations table.
     portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID", min_length=1)
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
 
 
 class PortalApiConfig(FunctionConfig):

@@ -10,12 +10,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from moto.cognitoidp.models import cognitoidp_backends
 
 from devkit.events import http_event, load_event
 from local.cognito_triggers import install_triggers
 from tests.conftest import Function, call
 from tests.integration.invitations.conftest import GOOD_PASSWORD, REGION
+from tests.integration.portal.conftest import set_portal_access
 
 TODAY = datetime.now(UTC).date()
 pytestmark = pytest.mark.usefixtures("demo_account")
@@ -197,3 +199,78 @@ def _staff_claims() -> dict[str, Any]:
     from devkit.events import STAFF_CLAIMS
 
     return dict(STAFF_CLAIMS)
+
+
+def _logins(review: Function, path: str, query: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Every page of a review list (limit 100), by login id."""
+    found: dict[str, dict[str, Any]] = {}
+    cursor = None
+    for _ in range(20):
+        page = get(review, path, query={**query, "limit": "100", **({"cursor": cursor} if cursor else {})})
+        assert page.status == 200, page.body
+        found.update((i["login_id"], i) for i in page.body["items"])
+        cursor = page.body["next_cursor"]
+        if cursor is None:
+            return found
+    raise AssertionError("more than 20 pages")
+
+
+def _switched(review: Function) -> dict[str, bool]:
+    """Every login's `enabled` in the dormant list (before tomorrow: all of them), JSON and CSV alike."""
+    query = {"signed_in_before": (TODAY + timedelta(days=1)).isoformat()}
+    listed = {login_id: item["enabled"] for login_id, item in _logins(review, "/admin/portal-logins", query).items()}
+    _, rows = csv_rows(review, "/admin/portal-logins", {**query, "limit": "100"})
+    assert {r["login_id"]: r["enabled"] == "true" for r in rows} == listed
+    return listed
+
+
+def test_a_login_staff_switch_off_and_on_reads_so_in_the_review_at_once(world, triggers, review):
+    # Given a login that signed in (its item says enabled), through its one contact
+    contact = world.new_contact("49418", email="switched@example.com")
+    login = world.link(contact)
+    assert _switched(review)[login.login_id] is True
+
+    # When staff switch its contact's portal access off: the login is switched off
+    set_portal_access(world, contact["contact_id"], enabled=False)
+
+    # Then the review says so at once, with no sign-in in between
+    assert _switched(review)[login.login_id] is False
+    assert world.pool.user("switched@example.com")["Enabled"] is False
+
+    # And on again when the contact gets portal access back
+    set_portal_access(world, contact["contact_id"], enabled=True)
+    assert _switched(review)[login.login_id] is True
+
+
+def test_an_unlinked_login_reads_disabled_and_leaves_the_account_review(world, triggers, review):
+    # Given a signed-in login on the account through its one contact
+    contact = world.new_contact("49418", email="unlinked@example.com")
+    login = world.link(contact)
+    assert login.login_id in _logins(review, "/admin/accounts/49418/portal-logins", {})
+
+    # When staff unlink the contact
+    assert world.staff("DELETE", f"/admin/contacts/{contact['contact_id']}").status == 204
+
+    # Then it cannot see the account: not a row of its review, in JSON or CSV
+    assert login.login_id not in _logins(review, "/admin/accounts/49418/portal-logins", {})
+    _, rows = csv_rows(review, "/admin/accounts/49418/portal-logins", {"limit": "100"})
+    assert login.login_id not in {r["login_id"] for r in rows}
+    # and the logins list shows it switched off
+    assert _switched(review)[login.login_id] is False
+
+
+def test_a_failed_write_of_the_login_item_never_fails_the_staff_request(
+    world, triggers, review, contacts_function, monkeypatch, caplog
+):
+    contact = world.new_contact("49418", email="unwritten@example.com")
+    login = world.link(contact)
+
+    def refuse(login_id: str, *, enabled: bool) -> None:
+        raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException"}}, "UpdateItem")
+
+    monkeypatch.setattr(contacts_function.module.api.contacts._login_records, "set_enabled", refuse)
+    set_portal_access(world, contact["contact_id"], enabled=False)  # 200 all the same
+
+    assert world.pool.user("unwritten@example.com")["Enabled"] is False  # the switch itself went
+    assert "login item not switched" in caplog.text
+    assert _switched(review)[login.login_id] is True  # left as it was: logged and counted

@@ -10,6 +10,7 @@ from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import create_client
+from portal_access.dal.login_records import LoginRecords
 from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.dal.unit_of_work import UnitOfWork
@@ -58,6 +59,7 @@ def build_contacts_api(config: ContactsApiConfig) -> ContactsApi:
             accounts=accounts_table,
             activity_log=activity_table,
             logins=portal_logins,
+            login_records=LoginRecords(client, config.invitations_table),
             clock=clock,
         ),
         accounts=AccountsService(
