@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -182,13 +183,26 @@ def test_bad_requests_are_4xx(stack, review, path, query, status):
     assert get(review, path, query=query).status == status
 
 
-def test_the_trigger_never_fails_a_sign_in(post_auth, stack, monkeypatch):
+def test_the_trigger_never_fails_a_sign_in(post_auth, stack, monkeypatch, capsys):
     event = load_event("post_authentication.json")
     assert post_auth.invoke(event) == event  # stamped, and the event goes back as it came
     broken = {**event, "request": {"userAttributes": {}}}
     assert post_auth.invoke(broken) == broken  # not readable: logged and counted, not raised
     monkeypatch.setattr(post_auth.module.stamps, "_logins", None)  # any failure of ours
     assert post_auth.invoke(event) == event
+    # counted as the template's SignInStampFailedAlarm watches it: namespace, the one dimension
+    failed = [m for m in _emitted_metrics(capsys.readouterr().out) if "SignInStampFailed" in m]
+    assert len(failed) == 2
+    assert {(m["_aws"]["CloudWatchMetrics"][0]["Namespace"], m["service"]) for m in failed} == {
+        ("PortalAccess", "portal-access")
+    }
+    assert failed[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service"]]
+
+
+def _emitted_metrics(stdout: str) -> list[dict[str, Any]]:
+    """The CloudWatch embedded-metric-format lines Powertools printed."""
+    lines = [json.loads(line) for line in stdout.splitlines() if line.startswith('{"_aws"')]
+    return [line for line in lines if isinstance(line, dict)]
 
 
 def test_a_refused_role_gets_403_from_the_review(stack, review):
