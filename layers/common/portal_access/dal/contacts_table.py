@@ -148,14 +148,18 @@ class ContactsTable:
         items = batch_get(self._client, self.table_name, [{"contact_id": c} for c in unique], consistent=True)
         return [contact_from_item(item) for item in items]
 
-    def list_by_account(self, account_id: str, *, cursor: str | None, limit: int) -> tuple[list[Contact], str | None]:
-        query: QueryInputTypeDef = {
+    def _account_query(self, index: str, account_id: str, limit: int) -> QueryInputTypeDef:
+        """A Query of `limit` items of an index partitioned by account."""
+        return {
             "TableName": self.table_name,
-            "IndexName": keys.CONTACTS_BY_ACCOUNT_INDEX,
+            "IndexName": index,
             "KeyConditionExpression": "account_id = :a",
             "ExpressionAttributeValues": serialize({":a": account_id}),
             "Limit": limit,
         }
+
+    def list_by_account(self, account_id: str, *, cursor: str | None, limit: int) -> tuple[list[Contact], str | None]:
+        query = self._account_query(keys.CONTACTS_BY_ACCOUNT_INDEX, account_id, limit)
         items, next_cursor = query_page(self._client, query, cursor)
         return [contact_from_item(i) for i in items], next_cursor
 
@@ -166,13 +170,7 @@ class ContactsTable:
         page, unless it is the page's only one: then one more Query reads on to its end (at
         most MAX_CONTACTS_PER_LOGIN more of its contacts, and one item past them, which says
         whether another login follows)."""
-        query: QueryInputTypeDef = {
-            "TableName": self.table_name,
-            "IndexName": keys.CONTACTS_BY_ACCOUNT_LOGIN_INDEX,
-            "KeyConditionExpression": "account_id = :a",
-            "ExpressionAttributeValues": serialize({":a": account_id}),
-            "Limit": limit,
-        }
+        query = self._account_query(keys.CONTACTS_BY_ACCOUNT_LOGIN_INDEX, account_id, limit)
         items, after = query_page(self._client, query, cursor)
         if after is None or not items:
             return _account_logins(items, after)
