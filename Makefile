@@ -95,7 +95,10 @@ openapi: $(STAMP) ## Write docs/openapi.json from the resolvers and docs/events/
 bench: $(STAMP) ## Benchmarks: cold start, DynamoDB calls per route, throughput; writes docs/benchmarks.md
 	$(BIN)/python -m benchmarks
 
+bench-console: $(STAMP) ## The staff console's sign-in page loaded cold in headless Chromium; its section of docs/benchmarks.md
+	$(BIN)/python -m benchmarks.console_first_load
+
 clean: ## Remove the venv, build output and local state
 	rm -rf $(VENV) $(CHECKOV_VENV) .aws-sam .local .pytest_cache .mypy_cache .ruff_cache node_modules web/common/vendor
 
-.PHONY: help venv vendor deploy dev test pytest lint checkov format typecheck validate build openapi bench clean
+.PHONY: help venv vendor deploy dev test pytest lint checkov format typecheck validate build openapi bench bench-console clean

@@ -14,6 +14,7 @@ import platform
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Mapping
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -26,12 +27,17 @@ from benchmarks.calls import Measured, Verdict, grow_and_measure, judge
 from benchmarks.coldstart import ANCHOR, FLOOR, MEMORY_TARGET_RATIO, TARGET_RATIO, ColdStart
 from benchmarks.coldstart import measure as measure_cold_starts
 from benchmarks.local_api import LoadResult, measure_local_api
+from benchmarks.rollout import DryRunMeasure, measure_dry_run
 from benchmarks.throughput import Throughput, auto_invite_throughput
 from benchmarks.world import open_world
 from devkit.aws_calls import Call
 from devkit.template import function_spec, load_template, placeholder_resolver, resources_of_type
+from portal_access.domain.invitation_batches import MAX_DRY_RUN_PAGES
 
 BENCHMARKS_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+# What other runners write (benchmarks/console_first_load.py) goes below this mark; a run of
+# make bench rewrites what is above it and keeps the rest.
+KEPT_BELOW = "<!-- Below: sections of their own runners, kept by make bench. -->"
 SIZES = (1_000, 100_000)
 
 
@@ -221,6 +227,44 @@ def http_rows(results: list[LoadResult] | str) -> list[Row]:
     return rows
 
 
+def rollout_rows(
+    dry_runs: list[DryRunMeasure], by_size: Mapping[int, Mapping[str, Measured]], budgets: Mapping[str, Budget]
+) -> list[Row]:
+    """Measure 6: the dry run over every active account, and a run's calls per contact."""
+    rows: list[Row] = []
+    budget = budgets.get("POST /admin/invitation-batches")
+    most = budget.most if budget else 0
+    for dry in dry_runs:
+        answer = (
+            f"200, {dry.contacts_examined} contacts of {dry.accounts_examined} accounts"
+            if dry.status == 200
+            else f"{dry.status} selection_too_large (after {MAX_DRY_RUN_PAGES} pages)"
+        )
+        calls = sum(dry.calls.values())
+        figure = f"{answer}: {calls} DynamoDB calls ({_operations_of(dry.calls)}), {_ms(dry.seconds)} in-process"
+        ok = dry.status in (200, 422) and calls <= most
+        rows.append(
+            Row("6 rollout", f"dry run, every active account, {_size(dry.items)} items", figure,
+                f"pages, not contacts: ≤ {most}", _ok(ok))
+        )  # fmt: skip
+    largest = max(by_size) if by_size else None
+    if largest is not None:
+        send = by_size[largest].get("InvitationBatchWorkerFunction (send 10)")
+        manual = by_size[largest].get("POST /admin/contacts/{contact_id}/invitations")
+        if send and manual and not send.error and not manual.error:
+            per_contact = len(send.dynamodb) / 10
+            rows.append(
+                Row("6 rollout", "a run, per contact (a chunk of 10)",
+                    f"{per_contact:.1f} DynamoDB calls per contact, the manual invite {len(manual.dynamodb)}",
+                    "≤ the manual invite's", _ok(per_contact <= len(manual.dynamodb)))
+            )  # fmt: skip
+    return rows
+
+
+def _operations_of(calls: Counter[str]) -> str:
+    return ", ".join(f"{n} {op}" for op, n in sorted(calls.items()))
+
+
 def _ok(ok: bool) -> str:
     return "ok" if ok else "MISS"
 
@@ -280,6 +324,9 @@ def write_document(table: str, *, started: datetime, seconds: float, notes: list
     ]
     if notes:
         body += ["## Notes", "", *[f"- {note}" for note in notes], ""]
+    known = BENCHMARKS_PATH.read_text(encoding="utf-8") if BENCHMARKS_PATH.is_file() else ""
+    if KEPT_BELOW in known:
+        body += [KEPT_BELOW + known.split(KEPT_BELOW, 1)[1]]
     BENCHMARKS_PATH.write_text("\n".join(body), encoding="utf-8")
 
 
@@ -301,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cold: dict[str, ColdStart] = {}
     by_size: dict[int, dict[str, Measured]] = {}
+    rollout: list[DryRunMeasure] = []
     if "cold" not in args.skip:
         log("1 cold start")
         cold = measure_cold_starts(template, runs=args.runs, progress=log)
@@ -314,11 +362,14 @@ def main(argv: list[str] | None = None) -> int:
             redirect_stdout(devnull),
             open_world(template) as world,
         ):
-            by_size = grow_and_measure(world, args.sizes, progress=log)
+            for size in sorted(args.sizes):
+                by_size |= grow_and_measure(world, [size], progress=log, trace=size == min(args.sizes))
+                rollout.append(measure_dry_run(world))
             throughput = auto_invite_throughput(world)
         verdicts = judge(by_size, budgets)
         rows += call_rows(by_size, verdicts)
         rows += throughput_rows(throughput, budgets)
+        rows += rollout_rows(rollout, by_size, budgets)
 
     if cold and by_size:
         rows += memory_rows(template, cold, by_size)

@@ -17,11 +17,13 @@ import boto3
 
 from benchmarks.routes import (
     access_request_body,
+    fresh_account,
     fresh_contact,
     latest_token,
     move_expiry,
     self_registration_body,
     send_invitation,
+    start_run,
 )
 from benchmarks.world import REGION, Request, World
 from devkit.events import load_event
@@ -165,3 +167,38 @@ def invitations_due_for_a_reminder(world: World, records: int) -> Batch:
         send_invitation(world, contact["contact_id"])
         move_expiry(world, latest_token(contact["email"]).split(".")[0], timedelta(days=1))
     return Batch(load_event("scheduled_event.json"), records)
+
+
+def batch_messages(world: World) -> list[dict[str, Any]]:
+    """Every message waiting on the invitation batches' queue, received (and so hidden a while)."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = world.resolver.physical["InvitationBatchQueue"]
+    found: list[dict[str, Any]] = []
+    while received := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
+        "Messages", []
+    ):
+        found.extend(dict(m) for m in received)
+    return found
+
+
+def as_event(world: World, messages: list[dict[str, Any]]) -> dict[str, Any]:
+    arn = world.resolver.attributes[("InvitationBatchQueue", "Arn")]
+    return {"Records": [lambda_sqs_record(m, arn) for m in messages]}
+
+
+@batch_recipe("InvitationBatchWorkerFunction", "plan a page")
+def batch_plan_page(world: World, records: int) -> Batch:
+    """A run's first planner page: one account of 10 contacts examined, one send chunk queued."""
+    drain(world.resolver.physical["InvitationBatchQueue"])
+    start_run(world, fresh_account(world, 10))
+    return Batch(as_event(world, batch_messages(world)[:records]), records)
+
+
+@batch_recipe("InvitationBatchWorkerFunction", "send 10")
+def batch_send_chunk(world: World, records: int) -> Batch:
+    """A send chunk of 10 contacts (the planner's page handed over first, not counted)."""
+    drain(world.resolver.physical["InvitationBatchQueue"])
+    start_run(world, fresh_account(world, 10))
+    world.function("InvitationBatchWorkerFunction").invoke(as_event(world, batch_messages(world)))
+    sends = [m for m in batch_messages(world) if '"kind":"send"' in m["Body"]]
+    return Batch(as_event(world, sends[:records]), records)

@@ -131,7 +131,11 @@ def measure_all(world: World, *, trace: bool = False) -> dict[str, Measured]:
 
 
 def grow_and_measure(
-    world: World, sizes: Sequence[int], *, progress: Callable[[str], None] = lambda _: None
+    world: World,
+    sizes: Sequence[int],
+    *,
+    progress: Callable[[str], None] = lambda _: None,
+    trace: bool | None = None,
 ) -> dict[int, dict[str, Measured]]:
     """{size: {route or consumer: Measured}}, the world grown to each size in turn, smallest first."""
     by_size: dict[int, dict[str, Measured]] = {}
@@ -142,7 +146,7 @@ def grow_and_measure(
         started = time.perf_counter()
         # Memory at the smallest size only: the handlers read bounded pages whatever the tables
         # hold, while moto's own in-process work (and tracemalloc's cost) grows with them.
-        by_size[size] = measure_all(world, trace=size == min(sizes))
+        by_size[size] = measure_all(world, trace=size == min(sizes) if trace is None else trace)
         progress(f"measured {len(by_size[size])} routes and consumers in {time.perf_counter() - started:.1f}s")
     return by_size
 

@@ -409,3 +409,38 @@ def portal_me(world: World) -> Request:
 @recipe("GET /portal/accounts/{account_id}/sites/{site_id}")
 def portal_site(world: World) -> Request:
     return Request(params={"account_id": world.HOT_ACCOUNT, "site_id": world.seeded.hot_sites[1]})
+
+
+# Invitation batches
+
+
+def fresh_account(world: World, contacts: int) -> str:
+    """A new active account of the hot class with `contacts` contacts, each with an email."""
+    account_id = world.unique("IB")
+    people = [
+        {"name": f"Batch Contact {n}", "email": f"{world.unique('b')}@bench.example.com"} for n in range(contacts)
+    ]
+    body = {"account_id": account_id, "name": "Batch Account", "class_id": world.HOT_CLASS, "contacts": people}
+    world.call("POST /admin/accounts", Request(body=body, status=201))
+    return account_id
+
+
+def start_run(world: World, account_id: str) -> str:
+    body = {"selection": {"account_ids": [account_id]}, "dry_run": False}
+    return str(world.call("POST /admin/invitation-batches", Request(body=body, status=202)).body["batch_id"])
+
+
+@recipe("POST /admin/invitation-batches")
+def batch_dry_run(world: World) -> Request:
+    """A dry run over one account of 10 contacts: one page, whatever the tables hold."""
+    return Request(body={"selection": {"account_ids": [fresh_account(world, 10)]}, "dry_run": True})
+
+
+@recipe("GET /admin/invitation-batches/{batch_id}")
+def batch_progress(world: World) -> Request:
+    return Request(params={"batch_id": start_run(world, fresh_account(world, 2))})
+
+
+@recipe("DELETE /admin/invitation-batches/{batch_id}")
+def batch_cancel(world: World) -> Request:
+    return Request(params={"batch_id": start_run(world, fresh_account(world, 2))}, status=202)

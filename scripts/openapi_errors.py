@@ -70,6 +70,10 @@ DESCRIPTIONS = {
 DOMAIN_ERRORS: dict[str, tuple[int, ...]] = {
     "POST /admin/account-classes": (409,),
     "GET /admin/account-classes": (),
+    # 422 also says `selection_too_large` (a dry run past its page cap); 404 a batch never started
+    "POST /admin/invitation-batches": (),
+    "GET /admin/invitation-batches/{batch_id}": (),
+    "DELETE /admin/invitation-batches/{batch_id}": (),
     "GET /admin/account-classes/{class_id}": (),
     "PUT /admin/account-classes/{class_id}": (),
     "GET /admin/system-options/customer-portal": (),

@@ -37,6 +37,7 @@ from portal_access.models.contacts import (
     ContactGridRow,
     ContactPatch,
     PortalAccess,
+    StaffContact,
 )
 from portal_access.models.settings import (
     AccountClass,
@@ -54,6 +55,7 @@ from portal_access.wiring.contacts import build_contacts_api
 
 api = build_contacts_api(ContactsApiConfig.from_env())
 contacts = api.contacts
+views = api.views
 accounts = api.accounts
 account_classes = api.account_classes
 email_templates = api.email_templates
@@ -191,13 +193,13 @@ def create_contact(account_id: AccountId, body: Annotated[ContactCreate, Body()]
 
 @app.get("/admin/accounts/<account_id>/contacts", tags=["contacts"])
 def contacts_grid(account_id: AccountId, cursor: Cursor = None, limit: Limit = 50) -> Page[ContactGridRow]:
-    rows, next_cursor = contacts.grid(account_id, cursor=cursor, limit=limit)
+    rows, next_cursor = views.grid(account_id, cursor=cursor, limit=limit)
     return Page(items=[ContactGridRow.of(c) for c in rows], next_cursor=next_cursor)
 
 
 @app.get("/admin/contacts/<contact_id>", tags=["contacts"])
-def get_contact(contact_id: ContactId) -> Contact:
-    return contacts.get(contact_id)
+def get_contact(contact_id: ContactId) -> StaffContact:
+    return views.get(contact_id)
 
 
 @app.patch("/admin/contacts/<contact_id>", tags=["contacts"])

@@ -17,7 +17,12 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from portal_access.config import LifecycleEventsConfig
-from portal_access.domain.lifecycle_events import access_request_events, activity_events, invitation_events
+from portal_access.domain.lifecycle_events import (
+    access_request_events,
+    activity_events,
+    batch_events,
+    invitation_events,
+)
 from portal_access.models.lifecycle_events import LifecycleEvent
 from portal_access.observability import logger, metrics
 from portal_access.wiring.events import build_event_bus
@@ -41,7 +46,7 @@ def events_of(record: DynamoDBRecord) -> list[LifecycleEvent]:
     new = (stream.new_image or None) if stream is not None else None
     inserted = record.raw_event.get("eventName") == "INSERT"
     if table == config.invitations_table:
-        return invitation_events(old, new)
+        return invitation_events(old, new) + batch_events(old, new)
     if table == config.activity_table and inserted and new:
         return activity_events(new)
     if table == config.portal_requests_table and inserted and new:

@@ -9,14 +9,13 @@ docs/screenshots/report.json."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from devkit.chromium import cold_chromium, missing_browser
 from devkit.template import ROOT
 from tests.browser.page import AXE, WAIT_SECONDS, Page, Report, Service
 from tests.e2e import conftest as e2e
@@ -26,31 +25,12 @@ from tests.e2e.conftest import Api, Outbox, _start_local_stack, _stop, aws_clien
 needs_route = e2e.needs_route
 template_routes = e2e.template_routes
 
-CHROMIUM = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
 VENDORED = ROOT / "web" / "common" / "vendor" / "amazon-cognito-identity.min.js"
-
-# This machine's (and CI's) closed network refuses every connection Chromium would make on its
-# own: no first-run, sync, component updates or background networking, no QUIC.
-CHROMIUM_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,1000",
-)
 
 
 def _missing() -> str | None:
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        return f"Chromium is not installed ({CHROMIUM}): apt-get install -y chromium chromium-driver (.ci/run does)"
-    if not (Path(CHROMEDRIVER).is_file() and os.access(CHROMEDRIVER, os.X_OK)):
-        return f"chromedriver is not installed ({CHROMEDRIVER}): apt-get install -y chromium-driver (.ci/run does)"
+    if reason := missing_browser():
+        return reason
     if not AXE.is_file() or not VENDORED.is_file():
         return "the npm packages are not installed: run `make vendor` (make pytest does)"
     return None
@@ -102,18 +82,8 @@ def service(staff: Api, anonymous: Api, outbox: Outbox, cognito: Any, stack: dic
 
 @pytest.fixture
 def browser(tmp_path: Path, stack: dict[str, Any]) -> Iterator[Any]:
-    """A fresh headless Chromium with an empty profile; chromedriver named explicitly, so
-    Selenium Manager never looks for (or downloads) a driver."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service as ChromeService
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=ChromeService(executable_path=CHROMEDRIVER), options=options)
+    """A fresh headless Chromium with an empty profile (devkit/chromium.py)."""
+    driver = cold_chromium(tmp_path / "profile")
     driver.set_page_load_timeout(WAIT_SECONDS)
     try:
         yield driver

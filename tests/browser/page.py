@@ -152,10 +152,12 @@ class Page:
         assert not any(counts.values()), violations
 
     def screenshot(self, name: str) -> None:
-        """The whole page at 1280 px wide, however long it is."""
+        """The whole page at 1280 px wide, however long it is, with an open dialog to its bottom."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         height = self.driver.execute_script(
-            "return Math.ceil(Math.max(document.querySelector('main').getBoundingClientRect().bottom + 40, 640))"
+            "const bottom = (e) => (e ? e.getBoundingClientRect().bottom : 0);"
+            "return Math.ceil(Math.max(bottom(document.querySelector('main')) + 40,"
+            " bottom(document.querySelector('dialog[open]')) + 20, 640))"
         )
         shot = self.driver.execute_cdp_cmd(
             "Page.captureScreenshot",

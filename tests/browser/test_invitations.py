@@ -1,8 +1,11 @@
 """Invitations in Chromium: staff invite a contact who sets a password and sees exactly the
-granted sites, an existing login signs in to take a second account, dead links say why, and a
-login with ten accounts picks any of them."""
+granted sites, an existing login signs in to take a second account, dead links say why (an
+expired one at once, offering a new link), and a login with ten accounts picks any of them."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -19,6 +22,7 @@ from tests.browser.page import (
     set_password,
 )
 from tests.e2e.conftest import Api, Outbox, sign_in
+from tests.e2e.test_renewal import LocalStack
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -155,6 +159,51 @@ def test_used_revoked_and_broken_links_say_so_in_words(page: Page, staff: Api, o
     assert "incomplete" in page.text() or "not valid" in page.text()
     page.open("/invitations/accept")
     assert "needs the link from your invitation email" in page.text()
+
+
+def test_an_expired_link_says_so_at_once_and_sends_a_new_one(
+    page: Page, staff: Api, outbox: Outbox, stack: dict[str, Any]
+) -> None:
+    if not stack.get("aws_endpoint_url"):
+        pytest.skip("moving an invitation's expiry needs the local stack's DynamoDB")
+    # Given a contact whose invitation expired unaccepted (its expiry moved into the past, as the
+    # e2e renewal tests do)
+    email = fresh_email("eve.late")
+    body = {"level": "account", "name": "Eve Late", "email": email}
+    assert staff("POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json=body).status_code == 201
+    link = invitation_link(outbox, email)
+    LocalStack(stack).expire_in(link.split("#token=", 1)[1].split(".")[0], -timedelta(hours=1))
+
+    # When its holder opens the link, the page checks it first; while it does, it says so
+    # (the check is held back by the browser until axe has run on that state)
+    page.driver.get("about:blank")
+    page.driver.execute_cdp_cmd("Fetch.enable", {"patterns": [{"urlPattern": "*/portal/invitations/check*"}]})
+    try:
+        page.driver.get(link)
+        page.wait_for(lambda: page.driver.find_element("id", "checking").is_displayed())
+        assert not page.driver.find_element("id", "new-password").is_displayed()
+        page.assert_accessible("/invitations/accept (checking the link)")
+    finally:
+        page.driver.execute_cdp_cmd("Fetch.disable", {})  # the held check goes on
+
+    # Then it says the link expired, before any password is asked for, and offers a new link
+    page.wait_for(lambda: "This invitation link has expired." in page.text())
+    page.wait_ready()
+    assert not page.driver.find_element("id", "new-password").is_displayed()
+    assert page.named("Send Me a New Link").is_enabled()
+    page.assert_accessible("/invitations/accept (expired link)")
+    page.screenshot("accept-link-expired")
+
+    # When they ask for one, a new invitation is emailed, and its link asks for a password
+    page.click("Send Me a New Link")
+    page.wait_for(lambda: "a new link is on its way" in page.text())
+    assert not page.driver.find_element("id", "refresh").is_displayed()
+    new_link = invitation_link(outbox, email, count=2)
+    assert new_link != link
+    page.driver.get("about:blank")
+    page.open(new_link)
+    page.wait_for(lambda: page.named("New Password").is_displayed())
+    assert "expired" not in page.text()
 
 
 def test_a_login_with_ten_accounts_picks_any_of_them(page: Page, service: Service) -> None:

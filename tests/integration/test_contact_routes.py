@@ -112,7 +112,7 @@ class TestReadAndGrid:
     def test_get_contact(self, staff, contact):
         response = staff("GET", f"/admin/contacts/{contact['contact_id']}")
         assert response.status == 200
-        assert response.body == contact
+        assert response.body == {**contact, "portal_status": "none", "email_undeliverable": False}
 
     def test_unknown_contact_is_404(self, staff, demo_account):
         assert staff("GET", "/admin/contacts/ct_missing").status == 404
@@ -135,6 +135,8 @@ class TestReadAndGrid:
             "request_notification_method": "email_and_sms",
             "enable_portal_access": True,
             "portal_user": False,
+            "portal_status": "none",
+            "email_undeliverable": False,
         }
 
     def test_grid_pages_with_a_cursor(self, staff, demo_account):

@@ -25,10 +25,11 @@ class ContactsApiConfig(FunctionConfig):
     settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
     contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
     activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
-    # Disabling or unlinking a login's last enabled contact disables the login in this pool,
-    # and its login item (`LOGIN#<sub>`, for the access review) in the invitations table.
-    portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID", min_length=1)
+    # The contacts' portal state (grid, contact view): pointers, invitations, suppressions (reads),
+    # and the login items' `enabled` (`LOGIN#<sub>`, for the access review) when a login is switched.
     invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
+    # Disabling or unlinking a login's last enabled contact disables the login in this pool.
+    portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID", min_length=1)
 
 
 class PortalApiConfig(FunctionConfig):
@@ -156,3 +157,22 @@ class AccessReviewConfig(FunctionConfig):
     accounts_table: str = Field(alias="ACCOUNTS_TABLE_NAME")
     contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
     invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
+
+
+class InvitationBatchesApiConfig(FunctionConfig):
+    """Staff routes of invitation batches: dry runs read the selection, a run is queued."""
+
+    accounts_table: str = Field(alias="ACCOUNTS_TABLE_NAME")
+    settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
+    contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
+    invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
+    queue_url: str = Field(alias="INVITATION_BATCH_QUEUE_URL", min_length=1)
+
+
+class InvitationBatchWorkerConfig(InvitationSendingConfig):
+    """The invitation batches' queue worker: plans pages, sends invitations at the paced rate."""
+
+    rate_limits_table: str = Field(alias="RATE_LIMITS_TABLE_NAME")
+    queue_url: str = Field(alias="INVITATION_BATCH_QUEUE_URL", min_length=1)
+    # SES's sending quota (template parameter InviteSendRatePerSecond), shared by every batch.
+    send_rate_per_second: int = Field(alias="INVITE_SEND_RATE_PER_SECOND", default=14, ge=1, le=1000)

@@ -1,10 +1,13 @@
 // /staff/account?id=49418: the account's header and its Contacts grid (the article's columns,
 // paged by the API's cursor), Add Contact, and the Edit Contact dialog (contact-dialog.js),
-// opened from a contact's name (keyboard) or by double-clicking its row.
-import { signedIn, staffApi } from "./console.js";
+// opened from a contact's name (keyboard) or by double-clicking its row. The header links to the
+// account's class (Update Account Class) and to its Access review. What the signed-in role may not
+// change is disabled, saying why (console.js's offerIf); every role can open and read.
+import { offerIf, signedIn, staffApi } from "./console.js";
 import { openContact, openNewContact } from "./contact-dialog.js";
 import { portalBadge } from "./portal-status.js";
 import { cell, statusBadge } from "./render.js";
+import { accessReviewUrl, accountClassUrl } from "./screens.js";
 import { errorOf } from "/common/js/api.js";
 import { $, busy, interactive, say } from "/common/js/forms.js";
 
@@ -100,11 +103,14 @@ async function start() {
   $("#account-name").textContent = account.name;
   $("#account-status").replaceChildren(statusBadge(account.status));
   $("#account-class").textContent = account.class_id;
+  $("#account-class").href = accountClassUrl(account.class_id);
+  $("#access-review").href = accessReviewUrl(account.account_id);
   $("#account-delivery").textContent = account.invoice_delivery === "email" ? "Email" : "Mail";
   $("#account-header").hidden = false;
   const found = await staffApi(`/admin/account-classes/${encodeURIComponent(account.class_id)}`);
   accountClass = found.status === 200 ? found.data : null;
   $("#contacts").hidden = false;
+  offerIf("contacts.add", $("#add-reason"), $("#add-contact"));
   await loadContacts();
 }
 

@@ -1,8 +1,10 @@
 // The Edit Contact dialog (a modal <dialog>: focus stays in it, Escape closes it) with its tabs
 // Details, Customer Portal Access and Activity History; in Add Contact mode only Details, with
 // the contact's level and site. Every API error is shown next to the field it names; a 5xx or a
-// network failure says so and keeps what was typed.
-import { can, staffApi } from "./console.js";
+// network failure says so and keeps what was typed. Save, Send Portal Access Invite, Unlink from
+// Account and the access Save are offered only to a role that may use them (offerIf, whyNot); the
+// rest says why, and every role can open the tabs and read.
+import { offerIf, staffApi, whyNot } from "./console.js";
 import { portalLabel, portalStatus } from "./portal-status.js";
 import { when } from "./render.js";
 import { errorOf } from "/common/js/api.js";
@@ -53,6 +55,8 @@ function open() {
   say(alert, "");
   $("#stale").hidden = true;
   select($("#tab-details"));
+  offerIf("contacts.edit", $("#details-reason"), $("#save-details"), $("#unlink"));
+  offerIf("portal-access.edit", $("#access-reason"), $("#save-access"));
   if (!dialog.open) dialog.showModal();
   control("name").focus();
 }
@@ -122,6 +126,8 @@ function detailsBody() {
 
 /** Why Send Portal Access Invite cannot be used now, or null when it can (the article's rules). */
 function inviteBlocked() {
+  const role = whyNot("invitations.send");
+  if (role) return role;
   if (!contact) return "Save the contact first: an invite can be sent to a saved contact.";
   if (!contact.email) return "Add an email address and save: the invite needs a valid email.";
   if (control("email").value.trim() !== contact.email) return "Save the changed email address first.";
@@ -129,7 +135,6 @@ function inviteBlocked() {
   if (!contact.enable_portal_access) return "Portal access is disabled for this contact: enable it in Details and save.";
   if (context.accountClass && context.accountClass.enable_portal_access === false)
     return `Portal access is disabled by the account class ${context.account.class_id}.`;
-  if (!can("invitations.send")) return "Your role may not send invites.";
   return null;
 }
 
@@ -229,9 +234,35 @@ $("#send-invite").addEventListener("click", async () => {
     const sent = result.data.status === "failed" ? "The invite could not be sent: the mail service refused it." : `Invite sent to ${contact.email}.`;
     say(alert, sent, result.data.status === "failed" ? "error" : "ok");
     $("#invited-at").textContent = result.data.status === "failed" ? "" : `sent ${when(new Date().toISOString())}`;
+    if (result.data.status !== "failed") followDelivery(contact.contact_id).catch(() => {});
   });
   inviteState();
 });
+
+// SES reports an invite's delivery (or bounce) seconds after it is sent: the grid's Portal User
+// column and the open dialog follow it, without a reload, until it leaves "invited" (or for
+// about a minute). Only the portal state is taken from the fresh read: what is being typed in
+// Details, and the version a Save sends as If-Match, stay as they are.
+const FOLLOW_WAITS_MS = [1000, 1000, 2000, 2000, 3000, 5000, 8000, 13000, 21000];
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function followDelivery(contactId) {
+  for (const wait of FOLLOW_WAITS_MS) {
+    await pause(wait);
+    const fresh = await staffApi(`/admin/contacts/${encodeURIComponent(contactId)}`);
+    if (fresh.status !== 200 || !fresh.data.portal_status) return; // an API that does not say
+    if (fresh.data.portal_status === "invited") continue;
+    context.onChange(fresh.data);
+    if (contact && contact.contact_id === contactId) {
+      contact.portal_status = fresh.data.portal_status;
+      contact.email_undeliverable = fresh.data.email_undeliverable;
+      $("#portal-user").textContent = portalLabel(contact);
+      $("#portal-user").className = `badge ${portalStatus(contact)}`;
+      inviteState();
+    }
+    return;
+  }
+}
 
 // ------------------------------------------------------------------ Unlink from Account
 

@@ -34,6 +34,9 @@ STATUS_BY_CODE: dict[str, HTTPStatus] = {
     # escape, the state forbade the write.
     "nothing_to_revoke": HTTPStatus.CONFLICT,
     "nothing_to_record": HTTPStatus.CONFLICT,
+    "task_claimed": HTTPStatus.CONFLICT,  # invitation batches: caught by the worker
+    "already_counted": HTTPStatus.CONFLICT,
+    "selection_too_large": HTTPStatus.UNPROCESSABLE_ENTITY,  # a dry run: narrow the selection
 }
 
 

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 # Fields that are table bookkeeping, not part of the domain model.
-_KEY_FIELDS = ("pk", "sk", "search_text", "address_key", "quick_pay_code_hash")
+_KEY_FIELDS = ("pk", "sk", "search_text", "address_key", "quick_pay_code_hash", "class_key", "active_key")
+MAX_ACCOUNTS_PER_PAGE = 100
 
 # An account is found by a prefix of its number, of its name, or of any further word of its name
 # (up to MAX_SEARCH_WORDS of them): one search-term item each, in the `by_search_term` index.
@@ -81,7 +82,14 @@ class AccountsTable:
     # Accounts
 
     def put_account_op(self, account: Account) -> TransactOp:
-        item = {"pk": keys.account_pk(account.account_id), "sk": keys.ACCOUNT_SK, **account.model_dump(mode="json")}
+        item = {
+            "pk": keys.account_pk(account.account_id),
+            "sk": keys.ACCOUNT_SK,
+            **account.model_dump(mode="json"),
+            # the batches' indexes: by class, and (sparse) the active accounts
+            "class_key": account.class_id,
+            "active_key": keys.ACTIVE if account.status == "active" else None,
+        }
         return put_new_op(
             self.table_name,
             item,
@@ -168,6 +176,26 @@ class AccountsTable:
                 site = Site.model_validate(_strip_keys(item))
                 sites[(site.account_id, site.site_id)] = site
         return accounts, sites
+
+    def accounts_page(
+        self, *, class_id: str | None, cursor: str | None, limit: int = MAX_ACCOUNTS_PER_PAGE
+    ) -> tuple[list[Item], str | None]:
+        """One Query page of the accounts of a class (`by_class`), or with `class_id` None of every
+        active account (`by_active`): `account_id`, `status`, `class_id` each, and the next cursor."""
+        if class_id is None:
+            index, condition, value = keys.ACTIVE_ACCOUNTS_INDEX, "active_key = :v", keys.ACTIVE
+        else:
+            index, condition, value = keys.ACCOUNTS_BY_CLASS_INDEX, "class_key = :v", class_id
+        query: QueryInputTypeDef = {
+            "TableName": self.table_name,
+            "IndexName": index,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": serialize({":v": value}),
+            "ProjectionExpression": "account_id, #s, class_id",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "Limit": min(limit, MAX_ACCOUNTS_PER_PAGE),
+        }
+        return query_page(self._client, query, cursor)
 
     # Sites
 

@@ -52,11 +52,15 @@ class InvitationsTable:
             return None
         return InvitationRecord.model_validate(deserialize(item))
 
-    def get_many(self, invitation_ids: Sequence[str]) -> list[InvitationRecord]:
-        """Several invitations (one BatchGetItem per 100, eventually consistent: a review)."""
-        wanted = sorted(set(invitation_ids))
-        items = batch_get(self._client, self.table_name, [{"invitation_id": i} for i in wanted])
-        return [InvitationRecord.model_validate(i) for i in items if "contact_id" in i]
+    def get_many(self, invitation_ids: Sequence[str]) -> dict[str, InvitationRecord]:
+        """Several invitations in one BatchGetItem per 100 ids (eventually consistent: what a
+        page of contacts shows; a send re-checks with its conditional writes): id -> record."""
+        unique = list(dict.fromkeys(invitation_ids))
+        if not unique:
+            return {}
+        items = batch_get(self._client, self.table_name, [{"invitation_id": i} for i in unique])
+        records = (InvitationRecord.model_validate(i) for i in items if "contact_id" in i)
+        return {r.invitation_id: r for r in records}
 
     def list_for_contact(
         self, contact_id: str, *, cursor: str | None, limit: int

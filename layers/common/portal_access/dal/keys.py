@@ -16,6 +16,10 @@ ADDRESS_INDEX = "by_address"
 # GSI on the accounts' search terms (number, name, each further word of the name): staff's search.
 ACCOUNT_SEARCH_INDEX = "by_search_term"  # search_bucket, search_term
 SEARCH_TERM_PREFIX = "SEARCH#"
+# GSIs on account items only: by class (class_key, pk), and the active ones (active_key, pk; sparse).
+ACCOUNTS_BY_CLASS_INDEX = "by_class"
+ACTIVE_ACCOUNTS_INDEX = "by_active"
+ACTIVE = "ACTIVE"
 
 
 def account_pk(account_id: str) -> str:

@@ -76,21 +76,30 @@ class RateLimitsTable:
         found = {wanted[i["key"]]: int(i.get("hits", 0)) for i in items if i["key"] in wanted}
         return {v: found.get(v, 0) for v in values}
 
-    def hit(self, scope: str, value: str, rate: RateLimit) -> bool:
-        """Count one request for `value` in `scope`; False (nothing written) once over the limit."""
-        now = self._now()
-        window = int(now // rate.window_seconds)
-        expires_at = (window + 1) * rate.window_seconds + _GRACE_SECONDS
+    def reserve(self, scope: str, value: str, count: int, rate: RateLimit, *, window: int) -> bool:
+        """Take `count` hits of `window` (a number of `rate.window_seconds` since the epoch,
+        possibly ahead of now) in one conditional UpdateItem; False, writing nothing, when fewer
+        than `count` are left in it."""
         try:
             self._client.update_item(
                 TableName=self.table_name,
                 Key=serialize({"key": counter_key(scope, value, window)}),
-                UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :expires_at)",
-                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
-                ExpressionAttributeValues=serialize({":one": 1, ":limit": rate.limit, ":expires_at": expires_at}),
+                UpdateExpression="ADD hits :n SET expires_at = if_not_exists(expires_at, :expires_at)",
+                ConditionExpression="attribute_not_exists(hits) OR hits <= :room",
+                ExpressionAttributeValues=serialize(
+                    {
+                        ":n": count,
+                        ":room": rate.limit - count,
+                        ":expires_at": (window + 1) * rate.window_seconds + _GRACE_SECONDS,
+                    }
+                ),
             )
         except ClientError as error:
             if is_condition_failure(error):
                 return False
             raise
         return True
+
+    def hit(self, scope: str, value: str, rate: RateLimit) -> bool:
+        """Count one request for `value` in `scope`; False (nothing written) once over the limit."""
+        return self.reserve(scope, value, 1, rate, window=int(self._now() // rate.window_seconds))

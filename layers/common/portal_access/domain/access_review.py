@@ -84,7 +84,7 @@ class AccessReview:
         records = self._logins.get_many(list(by_login))
         linked = [c for group in by_login.values() for c in group]
         latest = self._pointers.latest_invitation_ids([c.contact_id for c in linked])
-        invitations = {r.invitation_id: r for r in self._invitations.get_many(list(latest.values()))}
+        invitations = self._invitations.get_many(list(latest.values()))
         now = iso(self._clock())
         answer = []
         for login_id, own in by_login.items():

@@ -126,11 +126,6 @@ class ContactsService:
     def get(self, contact_id: str) -> Contact:
         return self.records.get(contact_id)
 
-    def grid(self, account_id: str, *, cursor: str | None, limit: int) -> tuple[list[Contact], str | None]:
-        if self._accounts.get_account(account_id) is None:
-            raise NotFound(f"account {account_id} not found")
-        return self._contacts.list_by_account(account_id, cursor=cursor, limit=limit)
-
     def edit(self, contact_id: str, patch: ContactPatch, *, expected_version: int | None, actor: str) -> Contact:
         if expected_version is None:
             raise PreconditionRequired("send If-Match with the contact's version", field="If-Match")

@@ -87,6 +87,24 @@ class NothingToRecord(DomainError):
     code = "nothing_to_record"
 
 
+class TaskClaimed(DomainError):
+    """An invitation batch already holds this contact (a redelivered message): no second email."""
+
+    code = "task_claimed"
+
+
+class AlreadyCounted(DomainError):
+    """An invitation batch's page counts or a contact's outcome are recorded already."""
+
+    code = "already_counted"
+
+
+class SelectionTooLarge(InvalidInput):
+    """A dry run's selection holds more than one request can examine in the API's time limit."""
+
+    code = "selection_too_large"
+
+
 class LoginSwitchFailed(Exception):
     """The identity provider refused or failed to switch a portal login off or on (throttled,
     misconfigured): logged and counted, never an answer, so not a DomainError (login_switch.py)."""

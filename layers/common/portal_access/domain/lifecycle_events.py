@@ -7,6 +7,7 @@ so publishes nothing; a committed change is in the stream for 24 hours, retried 
 - ActivityTable (inserts): a login created by an accept, disabled or enabled; portal access
   changed; a contact unlinked; a self-registration completed.
 - PortalRequestsTable (inserts of requests by address): an access request received.
+- InvitationsTable's invitation batch items: a batch's `state` becoming `completed`.
 
 `event_id` is derived from the item and the transition, never from the delivery, so every
 redelivery of a stream record publishes the same ids. Pure functions: no AWS here.
@@ -23,6 +24,7 @@ from portal_access.models.lifecycle_events import (
     ContactUnlinked,
     EventDetail,
     InvitationAccepted,
+    InvitationBatchCompleted,
     InvitationBounced,
     InvitationComplained,
     InvitationDelivered,
@@ -155,3 +157,24 @@ def access_request_events(item: Image) -> list[LifecycleEvent]:
         site_ids=[s["site_id"] for s in matched],
     )
     return [_event("Access Request Received", detail)]
+
+
+SKIPPED_PREFIX = "skipped_"
+
+
+def batch_events(old: Image | None, new: Image | None) -> list[LifecycleEvent]:
+    """`Invitation Batch Completed` when a batch item's `state` becomes `completed` (once)."""
+    if not new or "batch_id" not in new or new.get("state") != "completed" or (old or {}).get("state") == "completed":
+        return []
+    batch_id = str(new["batch_id"])
+    detail = InvitationBatchCompleted(
+        event_id=event_id("invitation_batch", batch_id, "completed"),
+        occurred_at=str(new.get("completed_at") or new["created_at"]),
+        actor=str(new.get("actor") or "system:invitation-batch"),
+        batch_id=batch_id,
+        total=int(new.get("total", 0)),
+        sent=int(new.get("sent", 0)),
+        failed=int(new.get("failed", 0)),
+        skipped={k.removeprefix(SKIPPED_PREFIX): int(v) for k, v in new.items() if k.startswith(SKIPPED_PREFIX)},
+    )
+    return [_event("Invitation Batch Completed", detail)]

@@ -10,7 +10,7 @@ An SES failure does not raise: the invitation comes back `failed`, and says why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, TypedDict
 
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from portal_access.models.contacts import ActivityAction, Contact
     from portal_access.models.invitations import Trigger
 
+Claim = Callable[[str], "TransactOp"]  # the new invitation's id -> a write of its transaction
+
 KEEP_AFTER_EXPIRY = timedelta(days=30)  # then DynamoDB's TTL deletes the invitation
 AUTO_INVITE_ACTOR = "system:auto-invite"
 MAX_SEND_ATTEMPTS = 3  # a concurrent send for the same contact moved the pointer: read it again
@@ -49,6 +51,7 @@ _ACTION_BY_TRIGGER: dict[Trigger, ActivityAction] = {
     "auto": "invite_auto_sent",
     "self_registration": "invite_sent",
     "refresh": "invite_sent",  # the customer asked for a new link (domain/renewal.py)
+    "batch": "invite_sent",  # an invitation batch (domain/batch_sending.py)
 }
 
 
@@ -121,9 +124,28 @@ class InvitationSending:
         class has portal access disabled. Revokes the contact's earlier unused invitation.
         `creating`: the writes that create the contact, made in the invitation's transaction
         (a contact created so has no earlier invitation: its pointer is not read)."""
+        account, email = self._checked(contact, trigger=trigger, actor=actor)
+        return self._send(contact, account, email, trigger=trigger, actor=actor, creating=creating)
+
+    def send_in_batch(
+        self, contact: Contact, *, expected_previous: str | None, claim: Claim, actor: str
+    ) -> InvitationRecord:
+        """An invitation batch's send: checked as `send`, but written only while the contact's
+        latest invitation is still `expected_previous` (what the batch examined), with `claim`'s
+        write in the same transaction. `Conflict` when another invitation got there first (a
+        manual one, another batch), the claim's error when the batch holds the contact already;
+        either way nothing is written or mailed. SES throttling raises, for the batch to retry."""
+        account, email = self._checked(contact, trigger="batch", actor=actor)
+        return self._send(
+            contact, account, email, trigger="batch", actor=actor, expected=(expected_previous, claim),
+            retry_transient=True,
+        )  # fmt: skip
+
+    def _checked(self, contact: Contact, *, trigger: Trigger, actor: str) -> tuple[Account, str]:
+        """`invitable`, then 409 `email_undeliverable` for a suppressed address."""
         account, email = invitable(contact, self._reads)
         self._ensure_deliverable(contact, email, trigger=trigger, actor=actor)
-        return self._send(contact, account, email, trigger=trigger, actor=actor, creating=creating)
+        return account, email
 
     def _ensure_deliverable(self, contact: Contact, email: str, *, trigger: Trigger, actor: str) -> None:
         """409 `email_undeliverable`; what no person asked for says why in the history too."""
@@ -184,9 +206,12 @@ class InvitationSending:
         actor: str,
         creating: Sequence[TransactOp] = (),
         redelivery: bool = False,
+        expected: tuple[str | None, Claim] | None = None,
+        retry_transient: bool = False,
     ) -> InvitationRecord:
         """`redelivery`: the caller retries until it succeeds (the stream): no second email when an
-        earlier attempt's invitation went out, and SES throttling raises so it is tried again."""
+        earlier attempt's invitation went out, and SES throttling raises so it is tried again.
+        `expected`: the pointer the write expects and a claim written with it (`send_in_batch`)."""
         options = self._reads.options()
         template_name = options.invite_email_template
         now = self._clock()
@@ -209,7 +234,10 @@ class InvitationSending:
             purge_at=int((expires + KEEP_AFTER_EXPIRY).timestamp()),
         )
         # Written before the email goes out: whatever happens to SES, the invitation is on record.
-        revoked = self._record(record, creating, unless_delivered=redelivery)
+        if expected is None:
+            revoked = self._record(record, creating, unless_delivered=redelivery)
+        else:
+            revoked = self._record_expected(record, *expected)
         logger.info(
             "invitation recorded",
             invitation_id=invitation_id,
@@ -225,7 +253,7 @@ class InvitationSending:
         except (EmailSendFailed, InvalidInput, NotFound) as error:
             reason = error.reason if isinstance(error, EmailSendFailed) else error.message
             failed = self._mark_failed(record, reason)
-            if redelivery and isinstance(error, EmailSendFailed) and error.transient:
+            if (redelivery or retry_transient) and isinstance(error, EmailSendFailed) and error.transient:
                 raise  # SES said "not now": the stream delivers the record again
             return failed
         except Exception:
@@ -245,7 +273,6 @@ class InvitationSending:
         """Write the invitation, move the contact's pointer to it and revoke the previous one if
         it is still unused, with its history entry, in one transaction. The revoked id or None.
         `unless_delivered`: `_AlreadyInvited` when the previous one reached SES or was accepted."""
-        action = _ACTION_BY_TRIGGER[record.trigger]
         for attempt in range(MAX_SEND_ATTEMPTS):
             # A contact created here has no pointer yet, unless a deleted contact had its id.
             fresh = bool(creating) and attempt == 0
@@ -254,29 +281,42 @@ class InvitationSending:
                 earlier = self._invitations.get(previous)
                 if earlier and (earlier.status == "accepted" or (earlier.status == "sent" and earlier.message_id)):
                     raise _AlreadyInvited(previous)
-            base = [
-                self._invitations.put_new_op(record),
-                self._pointers.move_pointer_op(record, previous_id=previous),
-            ]
-            attempts: list[tuple[str | None, list[TransactOp]]] = []
-            if previous:
-                revoke = self._invitations.revoke_op(previous, now=record.created_at, replaced_by=record.invitation_id)
-                attempts.append((previous, [*base, revoke]))
-            attempts.append((None, base))
-            for revoked, ops in attempts:
-                entry = activity(
-                    record.contact_id, record.actor, action, at=iso(self._clock()),
-                    invitation_id=record.invitation_id, trigger=record.trigger, email=record.email,
-                    expires_at=record.expires_at, revoked_invitation_id=revoked,
-                )  # fmt: skip
-                try:
-                    self._unit_of_work.commit([*creating, *ops, self._activity.put_op(entry)])
-                except NothingToRevoke:
-                    continue  # the previous one was used, failed or expired: nothing to revoke
-                except Conflict:
-                    break  # another send moved the pointer: read it again
-                return revoked
+            try:
+                return self._replace(record, previous, creating)
+            except Conflict:
+                continue  # another send moved the pointer: read it again
         raise Conflict(f"invitations for contact {record.contact_id} are being sent at the same time; try again")
+
+    def _record_expected(self, record: InvitationRecord, previous: str | None, claim: Claim) -> str | None:
+        """`_record` in one try: the pointer must still name `previous` (else `Conflict`), and the
+        claim is written with it."""
+        return self._replace(record, previous, [claim(record.invitation_id)])
+
+    def _replace(self, record: InvitationRecord, previous: str | None, also: Sequence[TransactOp]) -> str | None:
+        """One transaction: `also`, the invitation, the pointer moved from `previous` (`Conflict`
+        when it moved meanwhile), `previous` revoked when still unused, the history entry."""
+        base = [
+            *also,
+            self._invitations.put_new_op(record),
+            self._pointers.move_pointer_op(record, previous_id=previous),
+        ]
+        attempts: list[tuple[str | None, list[TransactOp]]] = []
+        if previous:
+            revoke = self._invitations.revoke_op(previous, now=record.created_at, replaced_by=record.invitation_id)
+            attempts.append((previous, [*base, revoke]))
+        attempts.append((None, base))
+        for revoked, ops in attempts:
+            entry = activity(
+                record.contact_id, record.actor, _ACTION_BY_TRIGGER[record.trigger], at=iso(self._clock()),
+                invitation_id=record.invitation_id, trigger=record.trigger, email=record.email,
+                expires_at=record.expires_at, revoked_invitation_id=revoked,
+            )  # fmt: skip
+            try:
+                self._unit_of_work.commit([*ops, self._activity.put_op(entry)])
+            except NothingToRevoke:
+                continue  # the previous one was used, failed or expired: nothing to revoke
+            return revoked
+        raise Conflict(f"invitation {previous} of contact {record.contact_id} cannot be replaced")  # not reached
 
     def _mark_failed(self, record: InvitationRecord, reason: str) -> InvitationRecord:
         at = iso(self._clock())

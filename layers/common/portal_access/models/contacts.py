@@ -179,8 +179,19 @@ class Contact(ContactDetails):
     updated_at: str
 
 
+# A contact's standing with the portal (domain/portal_status.py says how each is derived).
+PortalStatus = Literal["none", "invited", "delivered", "undeliverable", "expired", "active", "disabled"]
+
+
+class StaffContact(Contact):
+    """A contact as staff read it: with its portal status and whether its email is undeliverable."""
+
+    portal_status: PortalStatus
+    email_undeliverable: bool
+
+
 class ContactGridRow(OutputModel):
-    """One row of the Contacts screen."""
+    """One row of the Contacts screen (`portal_status`: the Portal User column)."""
 
     contact_id: str
     type: Level
@@ -195,9 +206,11 @@ class ContactGridRow(OutputModel):
     request_notification_method: NotificationMethod
     enable_portal_access: bool
     portal_user: bool
+    portal_status: PortalStatus
+    email_undeliverable: bool
 
     @classmethod
-    def of(cls, contact: Contact) -> ContactGridRow:
+    def of(cls, contact: StaffContact) -> ContactGridRow:
         return cls(type=contact.level, **contact.model_dump(exclude={"level"}))
 
 

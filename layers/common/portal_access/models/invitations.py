@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from portal_access.models.common import InputModel, OutputModel
 from portal_access.models.delivery import Delivery
 
-Trigger = Literal["manual", "auto", "self_registration", "refresh"]
+Trigger = Literal["manual", "auto", "self_registration", "refresh", "batch"]
 # What is stored; `expired` is never stored, it is read from `expires_at` at read time.
 StoredStatus = Literal["sent", "failed", "accepted", "revoked"]
 InvitationStatus = Literal["sent", "failed", "accepted", "expired", "revoked"]

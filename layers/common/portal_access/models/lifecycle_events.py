@@ -24,13 +24,16 @@ class EventDetail(BaseModel):
     event_id: str = Field(description="the same for every delivery of this event: deduplicate on it")
     occurred_at: str = Field(description="when the change was committed (ISO-8601, UTC)")
     actor: str = Field(description="who made the change: staff:<user>, portal:<login>, system:<job>, public")
+
+
+class AccountEventDetail(EventDetail):
     account_id: str
 
 
-class InvitationDetail(EventDetail):
+class InvitationDetail(AccountEventDetail):
     contact_id: str
     invitation_id: str
-    trigger: Literal["manual", "auto", "self_registration", "refresh"]
+    trigger: Literal["manual", "auto", "self_registration", "refresh", "batch"]
 
 
 class InvitationSent(InvitationDetail):
@@ -65,7 +68,7 @@ class InvitationExpired(InvitationDetail):
     expires_at: str
 
 
-class ContactDetail(EventDetail):
+class ContactDetail(AccountEventDetail):
     contact_id: str
 
 
@@ -100,11 +103,21 @@ class SelfRegistrationCompleted(ContactDetail):
     contact_created: bool
 
 
-class AccessRequestReceived(EventDetail):
+class AccessRequestReceived(AccountEventDetail):
     """A request by service address matched a site: staff review it."""
 
     request_id: str
     site_ids: list[str] = Field(description="the matched sites of `account_id`")
+
+
+class InvitationBatchCompleted(EventDetail):
+    """Every contact an invitation batch selected is settled: its counts, final."""
+
+    batch_id: str
+    total: int = Field(description="selected contacts the batch was about (invited or skipped)")
+    sent: int
+    failed: int
+    skipped: dict[str, int] = Field(description="by reason: no_email, email_undeliverable, has_login, ...")
 
 
 DETAIL_TYPES: dict[str, type[EventDetail]] = {
@@ -122,6 +135,7 @@ DETAIL_TYPES: dict[str, type[EventDetail]] = {
     "Contact Unlinked": ContactUnlinked,
     "Self Registration Completed": SelfRegistrationCompleted,
     "Access Request Received": AccessRequestReceived,
+    "Invitation Batch Completed": InvitationBatchCompleted,
 }
 
 

@@ -10,6 +10,9 @@ from portal_access.dal.accounts_table import AccountsTable
 from portal_access.dal.activity_table import ActivityTable
 from portal_access.dal.contacts_table import ContactsTable
 from portal_access.dal.dynamodb import create_client
+from portal_access.dal.invitations_table import InvitationsTable
+from portal_access.dal.invitations_table_pointers import InvitationPointers
+from portal_access.dal.invitations_table_suppressions import SuppressionList
 from portal_access.dal.login_records import LoginRecords
 from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
 from portal_access.dal.settings_table import SettingsTable
@@ -19,6 +22,7 @@ from portal_access.domain.accounts import AccountsService
 from portal_access.domain.clock import system_clock
 from portal_access.domain.contacts import ContactRecords, ContactsService
 from portal_access.domain.email_templates import EmailTemplates
+from portal_access.domain.portal_status import PortalStates, StaffContactViews
 from portal_access.domain.system_options import SystemOptionsService
 from portal_access.email.identities import SesSenderIdentities
 from portal_access.email.sender import create_ses_client
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
 class ContactsApi:
     portal_logins: PortalLogins
     contacts: ContactsService
+    views: StaffContactViews
     accounts: AccountsService
     account_classes: AccountClasses
     email_templates: EmailTemplates
@@ -50,6 +55,14 @@ def build_contacts_api(config: ContactsApiConfig) -> ContactsApi:
         unit_of_work=unit_of_work, contacts=contacts_table, activity_log=activity_table, clock=clock
     )
     email_templates = EmailTemplates(table=settings_table, clock=clock)
+    states = PortalStates(
+        accounts=accounts_table,
+        settings=settings_table,
+        pointers=InvitationPointers(client, config.invitations_table),
+        invitations=InvitationsTable(client, config.invitations_table),
+        suppressions=SuppressionList(client, config.invitations_table),
+        clock=clock,
+    )
     return ContactsApi(
         portal_logins=portal_logins,
         contacts=ContactsService(
@@ -62,6 +75,7 @@ def build_contacts_api(config: ContactsApiConfig) -> ContactsApi:
             login_records=LoginRecords(client, config.invitations_table),
             clock=clock,
         ),
+        views=StaffContactViews(contacts=contacts_table, records=records, states=states),
         accounts=AccountsService(
             unit_of_work=unit_of_work, accounts=accounts_table, settings=settings_table, contacts=records, clock=clock
         ),

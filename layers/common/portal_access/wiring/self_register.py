@@ -10,8 +10,9 @@ from portal_access.dal.dynamodb import create_client
 from portal_access.dal.options_cache import CachedSystemOptions
 from portal_access.dal.portal_requests_table import PortalRequestsTable
 from portal_access.dal.rate_limits_table import RateLimit, RateLimitsTable
-from portal_access.dal.request_queue import RequestQueue, create_sqs_client
+from portal_access.dal.request_queue import RequestQueue
 from portal_access.dal.settings_table import SettingsTable
+from portal_access.dal.sqs_queue import create_sqs_client
 from portal_access.domain.access_requests import ACCESS_REQUESTS_SCOPE, AccessRequestIntake, PendingAccessRequests
 from portal_access.domain.clock import system_clock
 from portal_access.domain.login_page import LoginPage
