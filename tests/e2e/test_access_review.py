@@ -1,7 +1,8 @@
 """Access review and staff roles over HTTP on the local stack: a portal login signs in through
 the pages' same-origin Cognito proxy (SRP, as the pages do), the local Cognito runs the portal
 pool's Post Authentication trigger, and the account's access review shows that sign-in, in JSON
-and as the same rows in CSV; each seeded staff role gets what the matrix says."""
+and as the same rows in CSV; a login staff unlink leaves the account's review and reads disabled
+in the logins list at once; each seeded staff role gets what the matrix says."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """The access review through moto: logins linked the real way (staff invite, accept), their last
 sign-in stamped by the Post Authentication trigger that the local stack's Cognito emulation
-(`local/cognito_triggers.py`) runs after each sign-in, both routes in JSON and in CSV."""
+(`local/cognito_triggers.py`) runs after each sign-in, both routes in JSON and in CSV; a login
+is one row with all its contacts on the account at every page size; staff switching a login off
+or on shows at once."""
 
 from __future__ import annotations
 
