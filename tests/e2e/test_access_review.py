@@ -1,7 +1,8 @@
 """Access review and staff roles over HTTP on the local stack: a portal login signs in through
 the pages' same-origin Cognito proxy (SRP, as the pages do), the local Cognito runs the portal
 pool's Post Authentication trigger, and the account's access review shows that sign-in, in JSON
-and as the same rows in CSV; each seeded staff role gets what the matrix says."""
+and as the same rows in CSV; a login staff unlink leaves the account's review and reads disabled
+in the logins list at once; each seeded staff role gets what the matrix says."""
 
 from __future__ import annotations
 
@@ -35,29 +36,60 @@ def _all_pages(staff: Api, path: str, params: dict[str, str]) -> list[dict[str, 
     raise AssertionError("more than 50 pages")
 
 
-def test_a_sign_in_through_the_pages_proxy_shows_in_the_access_review(
-    stack: dict[str, Any], staff: Api, outbox: Outbox
-) -> None:
+def _csv(staff: Api, path: str, params: dict[str, str]) -> tuple[list[dict[str, str]], str | None]:
+    """One page as CSV: its rows and the next page's cursor (`X-Next-Cursor`)."""
+    answer = staff("GET", path, params=params, headers={"Accept": "text/csv"})
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8"), newline="")))
+    return rows, answer.headers.get("X-Next-Cursor")
+
+
+def _csv_pages(staff: Api, path: str, params: dict[str, str]) -> list[dict[str, str]]:
+    """Every CSV page of a list, following `X-Next-Cursor`."""
+    found: list[dict[str, str]] = []
+    cursor = None
+    for _ in range(50):
+        rows, cursor = _csv(staff, path, {**params, "limit": "100", **({"cursor": cursor} if cursor else {})})
+        found.extend(rows)
+        if not cursor:
+            return found
+    raise AssertionError("more than 50 pages")
+
+
+def _accepted(stack: dict[str, Any], staff: Api, outbox: Outbox, name: str) -> tuple[str, str, str]:
+    """A contact on the demo account, auto-invited, whose person accepts with a password:
+    (email, password, contact id)."""
     if "staff_logins" not in stack:
         pytest.skip("the local stack's seeded staff logins are needed")
     unique = uuid.uuid4().hex[:8]
     email = f"review.{unique}@example.com"
-    # Given a contact on the demo account, auto-invited, whose person accepts with a password
     created = staff(
-        "POST",
-        f"/admin/accounts/{DEMO_ACCOUNT}/contacts",
-        json={"level": "account", "name": "+Review Tester", "email": email},
+        "POST", f"/admin/accounts/{DEMO_ACCOUNT}/contacts", json={"level": "account", "name": name, "email": email}
     )
     assert created.status_code == 201, created.text
     token = TOKEN_IN_LINK.search(outbox.wait_for(email)[0]["text"]).group(1)  # type: ignore[union-attr]
     password = f"Review-{unique}-Pw1"
     accepted = staff.as_user(None)("POST", "/portal/invitations/accept", json={"token": token, "password": password})
     assert accepted.status_code == 200, accepted.text
-    before = datetime.now(UTC).isoformat()
+    return email, password, created.json()["contact_id"]
 
-    # When the person signs in on the portal page (SRP through /_local/cognito)
+
+def _portal_sign_in(stack: dict[str, Any], email: str, password: str) -> None:
+    """As the portal page does: SRP through the same-origin proxy (/_local/cognito)."""
     tokens = srp_sign_in(stack["api_url"], stack["portal_user_pool_id"], stack["portal_client_id"], email, password)
     assert tokens["AccessToken"]
+
+
+def test_a_sign_in_through_the_pages_proxy_shows_in_the_access_review(
+    stack: dict[str, Any], staff: Api, outbox: Outbox
+) -> None:
+    # Given a contact on the demo account, auto-invited, whose person accepts with a password
+    email, password, _ = _accepted(stack, staff, outbox, "+Review Tester")
+    before = datetime.now(UTC).isoformat()
+
+    # When the person signs in on the portal page
+    _portal_sign_in(stack, email, password)
 
     # Then the account's access review lists the login with that sign-in
     rows = _all_pages(staff, REVIEW, {"limit": "100"})
@@ -70,10 +102,7 @@ def test_a_sign_in_through_the_pages_proxy_shows_in_the_access_review(
     assert mine[0]["contacts"][0]["name"] == "+Review Tester"
 
     # And the CSV is the same rows (the name beginning with + escaped for spreadsheets)
-    answer = staff("GET", REVIEW, params={"limit": "100"}, headers={"Accept": "text/csv"})
-    assert answer.status_code == 200
-    assert answer.headers["Content-Type"].startswith("text/csv")
-    parsed = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8"), newline="")))
+    parsed, _ = _csv(staff, REVIEW, {"limit": "100"})
     first_page = staff("GET", REVIEW, params={"limit": "100"}).json()["items"]
     assert [r["login_id"] for r in parsed] == [r["login_id"] for r in first_page]
     row = next(r for r in parsed if r["email"] == email)
@@ -86,6 +115,30 @@ def test_a_sign_in_through_the_pages_proxy_shows_in_the_access_review(
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     assert email not in {r["email"] for r in _all_pages(staff, "/admin/portal-logins", {"signed_in_before": yesterday})}
     assert email in {r["email"] for r in _all_pages(staff, "/admin/portal-logins", {"signed_in_before": tomorrow})}
+
+
+def test_a_signed_in_login_unlinked_by_staff_leaves_the_account_review_and_reads_disabled(
+    stack: dict[str, Any], staff: Api, outbox: Outbox
+) -> None:
+    # Given a login that signed in through the portal page, listed on the account, enabled
+    email, password, contact_id = _accepted(stack, staff, outbox, "Unlinked Tester")
+    _portal_sign_in(stack, email, password)
+    tomorrow = {"signed_in_before": (datetime.now(UTC) + timedelta(days=1)).date().isoformat()}
+    assert [r["enabled"] for r in _all_pages(staff, REVIEW, {"limit": "100"}) if r["email"] == email] == [True]
+
+    # When staff unlink its one contact
+    assert staff("DELETE", f"/admin/contacts/{contact_id}").status_code == 204
+
+    # Then it can no longer see the account: no row of the account's review, in JSON or CSV
+    assert email not in {r["email"] for r in _all_pages(staff, REVIEW, {"limit": "100"})}
+    assert email not in {r["email"] for r in _csv_pages(staff, REVIEW, {})}
+    # And the logins list shows it switched off at once, in JSON and CSV alike
+    listed = [r for r in _all_pages(staff, "/admin/portal-logins", {**tomorrow, "limit": "100"}) if r["email"] == email]
+    assert [(r["enabled"], r["last_sign_in_at"] is not None) for r in listed] == [(False, True)]
+    cells = _csv_pages(staff, "/admin/portal-logins", tomorrow)
+    assert [(r["enabled"], r["last_sign_in_at"]) for r in cells if r["email"] == email] == [
+        ("false", listed[0]["last_sign_in_at"])
+    ]
 
 
 # (role, method, path, body) -> the status the matrix gives; the probes change nothing that matters

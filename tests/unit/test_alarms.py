@@ -59,3 +59,18 @@ def test_ses_review_thresholds_and_api_5xx_are_alarmed(template):
         assert alarm["AlarmActions"] == {
             "Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]
         }
+
+
+def test_a_sign_in_the_trigger_could_not_stamp_is_alarmed_on_the_metric_it_emits(template):
+    """Powertools emits `SignInStampFailed` in the Globals' namespace with the one dimension
+    `service` (tests/integration/portal/test_access_review.py reads the emitted metric)."""
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    (alarm,) = [a for a in alarms(template) if a["MetricName"] == "SignInStampFailed"]
+    assert alarm["Namespace"] == variables["POWERTOOLS_METRICS_NAMESPACE"]
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": variables["POWERTOOLS_SERVICE_NAME"]}]
+    assert (alarm["Statistic"], float(alarm["Threshold"]), alarm["ComparisonOperator"]) == (
+        "Sum",
+        0.0,
+        "GreaterThanThreshold",
+    )
+    assert alarm["TreatMissingData"] == "notBreaching"

@@ -25,7 +25,8 @@ class ContactsApiConfig(FunctionConfig):
     settings_table: str = Field(alias="SETTINGS_TABLE_NAME")
     contacts_table: str = Field(alias="CONTACTS_TABLE_NAME")
     activity_table: str = Field(alias="ACTIVITY_TABLE_NAME")
-    # The contacts' portal state (grid, contact view): pointers, invitations, suppressions (reads).
+    # The contacts' portal state (grid, contact view): pointers, invitations, suppressions (reads),
+    # and the login items' `enabled` (`LOGIN#<sub>`, for the access review) when a login is switched.
     invitations_table: str = Field(alias="INVITATIONS_TABLE_NAME")
     # Disabling or unlinking a login's last enabled contact disables the login in this pool.
     portal_user_pool_id: str = Field(alias="PORTAL_USER_POOL_ID", min_length=1)

@@ -132,6 +132,14 @@ def the_mill(staff: StaffApi, demo_account: dict[str, Any]) -> dict[str, Any]:
     return account
 
 
+def set_portal_access(world: PortalWorld, contact_id: str, *, enabled: bool) -> None:
+    """Details > Enable Portal Access, saved with the contact's current version."""
+    path = f"/admin/contacts/{contact_id}"
+    version = world.staff("GET", path).body["version"]
+    response = world.staff("PATCH", path, body={"enable_portal_access": enabled}, headers={"If-Match": str(version)})
+    assert response.status == 200, response.body
+
+
 def seen(response: HttpResponse) -> dict[str, list[str]]:
     """GET /portal/me as {account_id: [site_id, ...]}."""
     assert response.status == 200, response.body

@@ -90,13 +90,15 @@ def test_revocation_costs_of_the_staff_routes(world, calls):
 
     calls.made.clear()
     assert world.staff("PATCH", path, body={"enable_portal_access": False}, headers={"If-Match": str(version)})
-    # Get, Tx, then: by_login ids, the login's contacts, the history entry of the switch
-    assert calls.of("dynamodb") == Counter(GetItem=1, TransactWriteItems=1, Query=1, BatchGetItem=1, PutItem=1)
+    # Get, Tx, then: by_login ids, the login's contacts, the login item's enabled, the history entry of the switch
+    assert calls.of("dynamodb") == Counter(
+        GetItem=1, TransactWriteItems=1, Query=1, BatchGetItem=1, UpdateItem=1, PutItem=1
+    )
     assert calls.of("cognito-idp") == Counter(AdminDisableUser=1, AdminUserGlobalSignOut=1)
 
     calls.made.clear()
     assert world.staff("PATCH", path, body={"enable_portal_access": True}, headers={"If-Match": str(version + 1)})
-    assert calls.of("dynamodb") == Counter(GetItem=1, TransactWriteItems=1, PutItem=1)
+    assert calls.of("dynamodb") == Counter(GetItem=1, TransactWriteItems=1, UpdateItem=1, PutItem=1)
     assert calls.of("cognito-idp") == Counter(AdminGetUser=1, AdminEnableUser=1)
 
     calls.made.clear()
@@ -104,5 +106,5 @@ def test_revocation_costs_of_the_staff_routes(world, calls):
     # the index may still list the deleted contact for a moment (then one BatchGetItem), or not
     dynamodb = calls.of("dynamodb")
     assert dynamodb.pop("BatchGetItem", 0) <= 1
-    assert dynamodb == Counter(GetItem=1, TransactWriteItems=1, Query=1, PutItem=1)
+    assert dynamodb == Counter(GetItem=1, TransactWriteItems=1, Query=1, UpdateItem=1, PutItem=1)
     assert calls.of("cognito-idp") == Counter(AdminDisableUser=1, AdminUserGlobalSignOut=1)

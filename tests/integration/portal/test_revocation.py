@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from portal_access.dal import contacts_table
 from portal_access.domain.login_switch import LoginSwitchFailed
 from tests.integration.invitations.conftest import GOOD_PASSWORD
-from tests.integration.portal.conftest import Login, PortalWorld, seen, sign_in
+from tests.integration.portal.conftest import Login, PortalWorld, seen, set_portal_access, sign_in
 
 SITE = "/portal/accounts/{}/sites/{}"
 EMAIL = "john.doe@renogym.example.com"
@@ -33,14 +33,6 @@ def login(link, contact) -> Login:
     return link(contact)
 
 
-def _set_portal_access(world: PortalWorld, contact_id: str, *, enabled: bool) -> None:
-    """Details > Enable Portal Access, saved with the contact's current version."""
-    path = f"/admin/contacts/{contact_id}"
-    version = world.staff("GET", path).body["version"]
-    response = world.staff("PATCH", path, body={"enable_portal_access": enabled}, headers={"If-Match": str(version)})
-    assert response.status == 200, response.body
-
-
 def _enabled(world: PortalWorld) -> bool:
     return bool(world.pool.user(EMAIL)["Enabled"])
 
@@ -55,7 +47,7 @@ class TestDisable:
         access_token = world.pool.sign_in(EMAIL, GOOD_PASSWORD)
         assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 200
 
-        _set_portal_access(world, contact["contact_id"], enabled=False)
+        set_portal_access(world, contact["contact_id"], enabled=False)
 
         # the token issued before still passes the gateway; the handler refuses what it asks
         assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 404
@@ -68,9 +60,9 @@ class TestDisable:
         assert _history(world, contact["contact_id"])[:2] == ["login_disabled", "edited"]
 
     def test_re_enabling_the_contact_restores_the_login_and_its_access(self, world, contact, login):
-        _set_portal_access(world, contact["contact_id"], enabled=False)
+        set_portal_access(world, contact["contact_id"], enabled=False)
 
-        _set_portal_access(world, contact["contact_id"], enabled=True)
+        set_portal_access(world, contact["contact_id"], enabled=True)
 
         assert _enabled(world) is True
         assert seen(world.portal(sign_in(world.pool, EMAIL).claims, "/portal/me")) == EVERY_SITE
@@ -80,7 +72,7 @@ class TestDisable:
     def test_a_login_keeps_going_while_another_contact_still_grants(self, world, contact, login):
         world.link(world.new_contact("21638", email=EMAIL))
 
-        _set_portal_access(world, contact["contact_id"], enabled=False)
+        set_portal_access(world, contact["contact_id"], enabled=False)
 
         assert _enabled(world) is True
         assert seen(world.portal(login.claims, "/portal/me")) == {"21638": ["21638001", "21638002"]}
@@ -95,7 +87,7 @@ class TestDisable:
         world.link(other)
         monkeypatch.setattr(contacts_table, "MAX_CONTACTS_PER_LOGIN", 1)
 
-        _set_portal_access(world, other["contact_id"], enabled=False)
+        set_portal_access(world, other["contact_id"], enabled=False)
 
         assert _enabled(world) is True
         assert "login_disabled" not in _history(world, other["contact_id"])
@@ -110,7 +102,7 @@ class TestDisable:
     @pytest.mark.usefixtures("login")
     def test_a_contact_never_linked_touches_no_login(self, world):
         other = world.new_contact("49418", email="not.linked@example.com")
-        _set_portal_access(world, other["contact_id"], enabled=False)
+        set_portal_access(world, other["contact_id"], enabled=False)
         assert _enabled(world) is True
 
 
@@ -163,7 +155,7 @@ class TestIdentityProviderFailure:
 
         monkeypatch.setattr(contacts_function.module.api.portal_logins, "suspend", refuse)
 
-        _set_portal_access(world, contact["contact_id"], enabled=False)
+        set_portal_access(world, contact["contact_id"], enabled=False)
 
         assert world.portal(login.claims, SITE.format("49418", "49418001")).status == 404
         assert _enabled(world) is True  # left as it was: an operator alarm, not a 500

@@ -2,12 +2,14 @@
 
 Indexes: by_account (account_id, created_key) for the Contacts grid, by_email (email_key,
 account_id) for self-registration and invitations, by_login (login_id, account_id) for what a
-portal login may see.
+portal login may see, by_account_login (account_id, login_id) for the access review.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import takewhile
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
@@ -18,6 +20,7 @@ from portal_access.dal.dynamodb import (
     TransactOp,
     batch_get,
     deserialize,
+    encode_cursor,
     is_condition_failure,
     put_new_op,
     query_page,
@@ -48,6 +51,30 @@ def contact_item(contact: Contact) -> Item:
 
 def contact_from_item(item: Item) -> Contact:
     return Contact.model_validate({k: v for k, v in item.items() if k not in _INDEX_FIELDS})
+
+
+@dataclass(frozen=True, slots=True)
+class AccountLogins:
+    """A page of the logins linked to an account's contacts: login id -> the ids of its
+    contacts there, in login order. `cut` names a login whose contacts there go on past the
+    bound: the next page starts with the rest of them."""
+
+    contact_ids: dict[str, list[str]]
+    next_cursor: str | None
+    cut: str | None = None
+
+
+def _account_logins(items: Sequence[Item], next_cursor: str | None, cut: str | None = None) -> AccountLogins:
+    grouped: dict[str, list[str]] = {}
+    for item in items:
+        grouped.setdefault(str(item["login_id"]), []).append(str(item["contact_id"]))
+    return AccountLogins(grouped, next_cursor, cut)
+
+
+def _after(item: Item) -> str | None:
+    """The cursor of the position just after an index item (its keys: contact_id, account_id,
+    login_id), as DynamoDB's own LastEvaluatedKey there would be."""
+    return encode_cursor(serialize(item))
 
 
 class ContactsTable:
@@ -121,16 +148,44 @@ class ContactsTable:
         items = batch_get(self._client, self.table_name, [{"contact_id": c} for c in unique], consistent=True)
         return [contact_from_item(item) for item in items]
 
-    def list_by_account(self, account_id: str, *, cursor: str | None, limit: int) -> tuple[list[Contact], str | None]:
-        query: QueryInputTypeDef = {
+    def _account_query(self, index: str, account_id: str, limit: int) -> QueryInputTypeDef:
+        """A Query of `limit` items of an index partitioned by account."""
+        return {
             "TableName": self.table_name,
-            "IndexName": keys.CONTACTS_BY_ACCOUNT_INDEX,
+            "IndexName": index,
             "KeyConditionExpression": "account_id = :a",
             "ExpressionAttributeValues": serialize({":a": account_id}),
             "Limit": limit,
         }
+
+    def list_by_account(self, account_id: str, *, cursor: str | None, limit: int) -> tuple[list[Contact], str | None]:
+        query = self._account_query(keys.CONTACTS_BY_ACCOUNT_INDEX, account_id, limit)
         items, next_cursor = query_page(self._client, query, cursor)
         return [contact_from_item(i) for i in items], next_cursor
+
+    def logins_of_account(self, account_id: str, *, cursor: str | None, limit: int) -> AccountLogins:
+        """A page of whole logins linked to the account's contacts (`by_account_login`,
+        KEYS_ONLY, eventually consistent: the caller re-reads the contacts). One Query of
+        `limit` index items; when DynamoDB stops inside a login, that login starts the next
+        page, unless it is the page's only one: then one more Query reads on to its end (at
+        most MAX_CONTACTS_PER_LOGIN more of its contacts, and one item past them, which says
+        whether another login follows)."""
+        query = self._account_query(keys.CONTACTS_BY_ACCOUNT_LOGIN_INDEX, account_id, limit)
+        items, after = query_page(self._client, query, cursor)
+        if after is None or not items:
+            return _account_logins(items, after)
+        last = items[-1]["login_id"]
+        whole = [i for i in items if i["login_id"] != last]
+        if whole:
+            return _account_logins(whole, _after(whole[-1]))
+        more, after = query_page(self._client, {**query, "Limit": MAX_CONTACTS_PER_LOGIN + 1}, after)
+        own = list(takewhile(lambda i: i["login_id"] == last, more))
+        items = [*items, *own[:MAX_CONTACTS_PER_LOGIN]]
+        if len(own) > MAX_CONTACTS_PER_LOGIN:
+            return _account_logins(items, _after(items[-1]), cut=str(last))
+        if len(own) == len(more) and after is None:  # the account's last login
+            return _account_logins(items, None)
+        return _account_logins(items, _after(items[-1]))
 
     def find_by_email(self, email: str, *, account_id: str | None = None) -> tuple[list[Contact], bool]:
         """Contacts with this email (on one account, or on any), at most MAX_CONTACTS_PER_EMAIL,

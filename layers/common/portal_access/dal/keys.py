@@ -73,6 +73,7 @@ def class_pk(class_id: str) -> str:
 CONTACTS_BY_ACCOUNT_INDEX = "by_account"  # account_id, created_key
 CONTACTS_BY_EMAIL_INDEX = "by_email"  # email_key, account_id
 CONTACTS_BY_LOGIN_INDEX = "by_login"  # login_id, account_id
+CONTACTS_BY_ACCOUNT_LOGIN_INDEX = "by_account_login"  # account_id, login_id: the access review
 
 
 def created_key(created_at: str, contact_id: str) -> str:

@@ -1,16 +1,22 @@
 """The access review (staff, reads only): which portal logins can see an account, with their
 grants there, their latest invitation and last sign-in; and which logins are dormant.
 
-An account's page is one page of its contacts (`by_account`): the logins linked to those with
-portal access on, their login items, the contacts' invitation pointers and those invitations,
-each read once for the page (5 calls, whatever the page holds). A login whose contacts on the
-account fall on two pages shows on both, each time with the contacts of that page. Dormant
-logins come from the sharded `by_sign_in` index (`dal/login_records.py`)."""
+An account's page is a page of whole logins: `by_account_login` lists the account's linked
+contacts in login order (`dal/contacts_table.py` `logins_of_account`), so each login is one row,
+on one page, with all its contacts there. The contacts are then re-read (consistent), and a
+login is a row while one of its contacts there still has portal access: that is what lets it
+see the account. Only those contacts are listed; a contact switched off or unlinked takes its
+login off the account's review at once when it was the login's last one there (the login then
+shows, `enabled: false` when it has no access left anywhere, in the logins list). Then the
+page's login items, the contacts' invitation pointers and those invitations, each read once for
+the page. Dormant logins come from the sharded `by_sign_in` index (`dal/login_records.py`)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
+
+from aws_lambda_powertools.metrics import MetricUnit
 
 from portal_access.domain.clock import iso
 from portal_access.domain.errors import NotFound
@@ -21,6 +27,7 @@ from portal_access.models.access_review import (
     InvitationState,
     ReviewedContact,
 )
+from portal_access.observability import logger, metrics
 
 if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
@@ -67,13 +74,13 @@ class AccessReview:
     ) -> tuple[list[AccountPortalLogin], str | None]:
         if self._accounts.get_account(account_id) is None:
             raise NotFound(f"account {account_id} not found", field="account_id")
-        contacts, next_cursor = self._contacts.list_by_account(account_id, cursor=cursor, limit=limit)
-        by_login: dict[str, list[Contact]] = {}
-        for contact in contacts:
-            if contact.login_id and contact.enable_portal_access:
-                by_login.setdefault(contact.login_id, []).append(contact)
+        page = self._contacts.logins_of_account(account_id, cursor=cursor, limit=limit)
+        if page.cut:
+            logger.warning("access review: a login's contacts continue on the next page", login_id=page.cut)
+            metrics.add_metric(name="AccessReviewLoginReadInPart", unit=MetricUnit.Count, value=1)
+        by_login = self._granting(account_id, page.contact_ids)
         if not by_login:
-            return [], next_cursor
+            return [], page.next_cursor
         records = self._logins.get_many(list(by_login))
         linked = [c for group in by_login.values() for c in group]
         latest = self._pointers.latest_invitation_ids([c.contact_id for c in linked])
@@ -97,7 +104,22 @@ class AccessReview:
                     ),
                 )
             )
-        return answer, next_cursor
+        return answer, page.next_cursor
+
+    def _granting(self, account_id: str, contact_ids: dict[str, list[str]]) -> dict[str, list[Contact]]:
+        """login id -> its contacts on the account that have portal access, as they are now
+        (one consistent read of the page's contacts), oldest first; logins left with none out."""
+        found = {c.contact_id: c for c in self._contacts.get_many([i for ids in contact_ids.values() for i in ids])}
+        by_login: dict[str, list[Contact]] = {}
+        for login_id, ids in contact_ids.items():
+            own = [
+                c
+                for c in (found.get(i) for i in ids)
+                if c and c.login_id == login_id and c.account_id == account_id and c.enable_portal_access
+            ]
+            if own:
+                by_login[login_id] = sorted(own, key=lambda c: (c.created_at, c.contact_id))
+        return by_login
 
     def dormant_logins(
         self, signed_in_before: date, *, cursor: str | None, limit: int

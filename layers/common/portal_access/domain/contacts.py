@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import BotoCoreError, ClientError
 
 from portal_access.domain.activity import activity
 from portal_access.domain.clock import iso
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
     from portal_access.dal.activity_table import ActivityTable
     from portal_access.dal.contacts_table import ContactsTable
+    from portal_access.dal.login_records import LoginRecords
     from portal_access.dal.unit_of_work import TransactOp, UnitOfWork
     from portal_access.domain.clock import Clock
 
@@ -87,7 +89,8 @@ class ContactsService:
     """Staff's contacts: create at account or site level, edit, portal access, unlink, history.
 
     `logins` switches a linked portal login off when its last enabled contact is disabled or
-    unlinked, and on again when one is re-enabled."""
+    unlinked, and on again when one is re-enabled; `login_records` then writes the same
+    `enabled` on the login's item, which the access review shows."""
 
     def __init__(
         self,
@@ -98,6 +101,7 @@ class ContactsService:
         accounts: AccountsTable,
         activity_log: ActivityTable,
         logins: LoginSwitch,
+        login_records: LoginRecords,
         clock: Clock,
     ) -> None:
         self.records = records
@@ -106,6 +110,7 @@ class ContactsService:
         self._accounts = accounts
         self._activity = activity_log
         self._logins = logins
+        self._login_records = login_records
         self._clock = clock
 
     def create(
@@ -200,6 +205,7 @@ class ContactsService:
             logger.exception("portal login not disabled", contact_id=contact.contact_id, login_id=login_id)
             metrics.add_metric(name="PortalLoginSwitchFailed", unit=MetricUnit.Count, value=1)
             return
+        self._record_enabled(login_id, enabled=False)
         if suspended:
             logger.info("portal login disabled", contact_id=contact.contact_id, login_id=login_id)
             self._activity.put(
@@ -225,6 +231,7 @@ class ContactsService:
             logger.exception("portal login not enabled", contact_id=contact.contact_id, login_id=login_id)
             metrics.add_metric(name="PortalLoginSwitchFailed", unit=MetricUnit.Count, value=1)
             return
+        self._record_enabled(login_id, enabled=True)
         if restored:
             logger.info("portal login enabled", contact_id=contact.contact_id, login_id=login_id)
             self._activity.put(
@@ -237,6 +244,17 @@ class ContactsService:
                     account_id=contact.account_id,
                 )
             )
+
+    def _record_enabled(self, login_id: str, *, enabled: bool) -> None:
+        """After the switch went through (or found the login already so): the login's item says
+        the same, so the access review shows it at once (one conditional UpdateItem). Written
+        whether or not Cognito changed anything, so an item a failed write left behind catches
+        up here. A failure is logged and counted, never raised: the switch itself went."""
+        try:
+            self._login_records.set_enabled(login_id, enabled=enabled)
+        except (BotoCoreError, ClientError):
+            logger.exception("portal login item not switched", login_id=login_id, enabled=enabled)
+            metrics.add_metric(name="LoginRecordSwitchFailed", unit=MetricUnit.Count, value=1)
 
     def history(self, contact_id: str, *, cursor: str | None, limit: int) -> tuple[list[ActivityEntry], str | None]:
         """Activity outlives an unlinked contact; an id that never existed is 404."""

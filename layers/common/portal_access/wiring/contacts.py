@@ -13,6 +13,7 @@ from portal_access.dal.dynamodb import create_client
 from portal_access.dal.invitations_table import InvitationsTable
 from portal_access.dal.invitations_table_pointers import InvitationPointers
 from portal_access.dal.invitations_table_suppressions import SuppressionList
+from portal_access.dal.login_records import LoginRecords
 from portal_access.dal.portal_logins import PortalLogins, create_cognito_client
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.dal.unit_of_work import UnitOfWork
@@ -71,6 +72,7 @@ def build_contacts_api(config: ContactsApiConfig) -> ContactsApi:
             accounts=accounts_table,
             activity_log=activity_table,
             logins=portal_logins,
+            login_records=LoginRecords(client, config.invitations_table),
             clock=clock,
         ),
         views=StaffContactViews(contacts=contacts_table, records=records, states=states),
