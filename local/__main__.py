@@ -214,6 +214,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def say_what_is_not_here(done: Provisioned, template: dict[str, Any]) -> None:
+    """At startup: what of the template this stack does not emulate, so none of it is taken for
+    absent when deployed."""
+    from local.event_sources import unsupported_events
+
+    for logical_id, kind in done.not_emulated.items():
+        log.warning("%s (%s) is not emulated locally", logical_id, kind)
+    if done.deploy_only:
+        log.info(
+            "deployed only, not emulated (the gateway serves the pages; no TLS, WAF, access logs or KMS here): %s",
+            ", ".join(f"{logical_id} ({kind})" for logical_id, kind in done.deploy_only.items()),
+        )
+    for event in unsupported_events(template):
+        log.warning("event %s is not delivered locally", event)
+
+
 def start_stack(
     api_url: str,
     deferred: _Deferred,
@@ -241,7 +257,7 @@ def start_stack(
     from local.authorizer import JwksCache
     from local.cognito_proxy import CognitoProxy
     from local.cognito_triggers import install_triggers
-    from local.event_sources import event_sources, unsupported_events
+    from local.event_sources import event_sources
     from local.gateway import Gateway, cors_of
     from local.pages import local_pages
     from local.provision import provision
@@ -266,10 +282,7 @@ def start_stack(
         region=REGION,
     )
     template = dict(done.template)
-    for logical_id, kind in done.not_emulated.items():
-        log.warning("%s (%s) is not emulated locally", logical_id, kind)
-    for event in unsupported_events(template):
-        log.warning("event %s is not delivered locally", event)
+    say_what_is_not_here(done, template)
 
     functions = resources_of_type(template, "AWS::Serverless::Function")
     host_ = FunctionHost(
@@ -449,6 +462,7 @@ def welcome(facts: dict[str, Any], stack_json: Path, seconds: float) -> str:
         lines.append("  demo data     accounts 21638 The Mill, 49418 Renovation Gym; invoice 1004217")
     lines += [
         f"  portal pages  {facts['api_url']}/login",
+        f"  staff console {facts['api_url']}/staff/",
         f"  stack.json    {shown}",
         "",
         "Try:",

@@ -105,6 +105,14 @@ _HOSTED_OR_INERT = {
     # The delivery events topic's key: the local topic is made without encryption (nothing to protect).
     "AWS::KMS::Key",
 }
+# Of those, the deployed edge and its keys: said at startup, so nobody takes their absence here
+# for their absence when deployed (TLS, WAF, access logs and the topic's key exist only there).
+DEPLOY_ONLY = {
+    "AWS::S3::Bucket",
+    "AWS::CloudFront::Distribution",
+    "AWS::KMS::Key",
+    "AWS::WAFv2::WebACL",
+}
 _CREATED = {
     "AWS::DynamoDB::Table",
     "AWS::SQS::Queue",
@@ -152,6 +160,7 @@ class Provisioned:
     # configuration set name -> its SNS destinations (SES event types, topic ARN)
     event_destinations: dict[str, list[EventDestination]] = field(default_factory=dict)
     not_emulated: dict[str, str] = field(default_factory=dict)
+    deploy_only: dict[str, str] = field(default_factory=dict)  # logical id -> type (DEPLOY_ONLY)
 
 
 def user_pool_request(properties: Mapping[str, Any]) -> dict[str, Any]:
@@ -353,6 +362,8 @@ def provision(
             resolver.attributes[(logical_id, "DomainName")] = "local"  # the gateway serves the pages
         if kind not in _CREATED | _HOSTED_OR_INERT:
             done.not_emulated[logical_id] = kind
+        if kind in DEPLOY_ONLY:
+            done.deploy_only[logical_id] = kind
 
     done.tables = create_tables(dynamodb, template, prefix)
     for logical_id, name in done.tables.items():

@@ -174,19 +174,25 @@ def test_resends_self_registration_and_address_requests_publish_their_events(sta
     assert anonymous("POST", "/portal/access-requests", json=request).status_code == 202
 
     # Then the bus has the revoked invitation, the completed self-registration and the request
+    # (other tests on this stack request other sites: ours matched Reno Gym Southtown, 49418002)
+    def our_request(event: dict[str, Any]) -> bool:
+        detail = event["detail"]
+        return (
+            event["detail-type"] == "Access Request Received"
+            and detail["account_id"] == DEMO_ACCOUNT
+            and "49418002" in detail["site_ids"]
+        )
+
     def done(items: list[dict[str, Any]]) -> bool:
         kinds = set(kinds_for(items))
         ours = set(kinds_for(items, contact_id=contact_id))
-        return {"Self Registration Completed", "Access Request Received"} <= kinds and "Invitation Revoked" in ours
+        return "Self Registration Completed" in kinds and any(map(our_request, items)) and "Invitation Revoked" in ours
 
     items = bus.wait_for(done)
     assert kinds_for(items, contact_id=contact_id).count("Invitation Sent") == 2
     revoked = next(e for e in items if e["detail-type"] == "Invitation Revoked")
     assert revoked["detail"]["replaced_by"]
     assert {"Self Registration Completed", "Access Request Received"} <= set(kinds_for(items))
-    request_event = next(e for e in items if e["detail-type"] == "Access Request Received")
-    assert request_event["detail"]["account_id"] == DEMO_ACCOUNT
-    assert "49418002" in request_event["detail"]["site_ids"]
     assert {"Invitation Revoked", "Self Registration Completed", "Access Request Received"} <= validate_all(bus)
 
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from devkit.template import function_spec, parameter_defaults, resources_of_type
-from local.provision import Provisioned, provision
+from local.provision import DEPLOY_ONLY, Provisioned, provision
 
 
 @pytest.fixture
@@ -32,6 +32,17 @@ def test_every_resource_of_the_template_is_created_or_known_to_need_nothing(prov
     assert set(provisioned.queues) == set(resources_of_type(template, "AWS::SQS::Queue"))
     assert set(provisioned.user_pools) == set(resources_of_type(template, "AWS::Cognito::UserPool"))
     assert set(provisioned.user_pool_clients) == set(resources_of_type(template, "AWS::Cognito::UserPoolClient"))
+
+
+def test_the_deployed_edge_and_its_key_are_named_as_deploy_only(provisioned, template):
+    # said at startup: the pages bucket, the distribution (TLS, WAF, logs) and the topic's key
+    assert provisioned.deploy_only == {
+        logical_id: resource["Type"]
+        for logical_id, resource in provisioned.template["Resources"].items()
+        if resource["Type"] in DEPLOY_ONLY
+    }
+    assert "AWS::CloudFront::Distribution" in provisioned.deploy_only.values()
+    assert "AWS::KMS::Key" in provisioned.deploy_only.values()
 
 
 def test_user_pools_and_clients_have_the_templates_settings(provisioned, template):
