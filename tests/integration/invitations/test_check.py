@@ -13,6 +13,7 @@ import pytest
 
 from devkit.events import http_event, load_event
 from devkit.responses import HttpResponse
+from devkit.template import load_template
 from tests.conftest import Function, Stack, call
 from tests.integration.invitations.conftest import expire
 
@@ -141,12 +142,17 @@ class TestStates:
 def test_past_the_limit_the_check_answers_429_with_retry_after_and_leaves_refresh_its_own_counters(
     invite, contact, check, refresh
 ):
+    limit = int(
+        load_template()["Resources"]["CheckInvitationFunction"]["Properties"]["Environment"]["Variables"][
+            "PUBLIC_REQUEST_LIMIT"
+        ]
+    )
     token = invite(contact)
-    answers = [check(token, source_ip=f"203.0.113.{n}") for n in range(6)]  # one link, many addresses
-    assert [a.status for a in answers] == [200] * 5 + [429]
+    answers = [check(token, source_ip=f"203.0.113.{n}") for n in range(limit + 1)]  # one link, many addresses
+    assert [a.status for a in answers] == [200] * limit + [429]
     assert answers[-1].body["error"]["code"] == "rate_limited"
     assert 0 < int(answers[-1].headers["retry-after"]) <= 3600
-    from_one_address = [check(f"token-{n}", source_ip="192.0.2.1") for n in range(6)]
+    from_one_address = [check(f"token-{n}", source_ip="192.0.2.1") for n in range(limit + 1)]
     assert [a.status for a in from_one_address][-1] == 429
     assert refresh(token).status == 202  # checking a link does not use up asking for a new one
 
