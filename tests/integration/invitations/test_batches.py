@@ -9,6 +9,7 @@ import copy
 import json
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -253,6 +254,28 @@ def test_too_large_a_dry_run_says_how_to_narrow_it(load_function, demo_account, 
     assert response.status == 422
     assert response.body["error"]["code"] == "selection_too_large"
     assert "class_id" in response.body["error"]["message"]
+
+
+def test_a_dry_run_that_runs_out_of_time_says_so_before_the_gateway_would(
+    load_function, demo_account, staff, monkeypatch
+):
+    # Given a selection of two pages, and DynamoDB slow enough that one page takes 25 s
+    function = load_function("InvitationBatchesFunction")
+    ticks = iter(datetime(2026, 12, 6, 12, 0, tzinfo=UTC) + timedelta(seconds=25 * n) for n in range(100))
+    monkeypatch.setattr(function.module.batches, "_clock", lambda: next(ticks))
+    for n in range(101):
+        assert staff("POST", "/admin/accounts/49418/contacts", body={"name": f"S{n}"}).status == 201
+    # When staff ask for a dry run
+    response = call(
+        function,
+        http_event(
+            "POST", "/admin/invitation-batches", claims=STAFF_CLAIMS, body={"selection": {"account_ids": ["49418"]}}
+        ),
+    )
+    # Then it stops after the page that outran its 20 s, with a 422 that says how to narrow it
+    assert response.status == 422, response.body
+    assert response.body["error"]["code"] == "selection_too_large"
+    assert "20 seconds" in response.body["error"]["message"]
 
 
 def test_ses_throttling_queues_the_rest_again_and_loses_no_one(batches, batch_queue, add_contact, outbox, monkeypatch):

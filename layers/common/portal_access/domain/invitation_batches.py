@@ -2,8 +2,8 @@
 
 A dry run walks the selection page by page (domain/batch_selection.py) within one request and
 says what a run would do. It examines at most MAX_DRY_RUN_PAGES pages (each ≤ 100 contacts and
-≤ 25 accounts): a larger selection answers 422 `selection_too_large`, saying how to narrow it,
-rather than outrun the API's 30-second limit. A run has no such limit: it records the batch and
+≤ 25 accounts) and MAX_DRY_RUN_SECONDS: a larger selection answers 422 `selection_too_large`,
+saying how to narrow it, rather than outrun the API's 30-second limit. A run has no such limit: it records the batch and
 queues its first planner page (domain/batch_sending.py works it off).
 """
 
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 # Measured (docs/benchmarks.md): a page costs at most 25 + 5 DynamoDB calls; 100 pages stay
 # well inside the API's 30 s on DynamoDB (and on the local stack's moto).
 MAX_DRY_RUN_PAGES = 100
+# And whatever DynamoDB's latency that day: a dry run stops and says so well before the function's
+# 29 s timeout (a gateway 503 would be our defect, and would lose the answer).
+MAX_DRY_RUN_SECONDS = 20.0
 MAX_DRY_RUN_CONTACTS = MAX_DRY_RUN_PAGES * MAX_CONTACTS_PER_PAGE
 KEEP_SECONDS = 90 * 24 * 3600
 
@@ -72,12 +75,14 @@ class InvitationBatches:
         queue: BatchQueue,
         clock: Clock,
         max_dry_run_pages: int = MAX_DRY_RUN_PAGES,
+        max_dry_run_seconds: float = MAX_DRY_RUN_SECONDS,
     ) -> None:
         self._walker = walker
         self._records = records
         self._queue = queue
         self._clock = clock
         self._max_pages = max_dry_run_pages
+        self._max_seconds = max_dry_run_seconds
 
     def dry_run(self, request: BatchRequest) -> DryRun:
         walker = self._walker()
@@ -85,6 +90,7 @@ class InvitationBatches:
         counts: Counter[str] = Counter()
         samples: dict[str, list[Sample]] = {"would_invite": [], **{r: [] for r in SKIP_REASONS}}
         examined = accounts = 0
+        started = self._clock()
         for _ in range(self._max_pages):
             page = walker.page(request.selection, at)
             examined += len(page.states)
@@ -108,10 +114,13 @@ class InvitationBatches:
                     accounts_examined=accounts,
                 )
             at = page.next
+            if (self._clock() - started).total_seconds() > self._max_seconds:
+                break
         raise SelectionTooLarge(
             f"the selection holds more than a dry run examines in one request ({examined} contacts of "
-            f"{accounts} accounts, at most {self._max_pages * MAX_CONTACTS_PER_PAGE} contacts or "
-            f"{self._max_pages * MAX_ACCOUNTS_PER_PAGE} accounts): narrow it to an account class (class_id) or "
+            f"{accounts} accounts examined; at most {self._max_pages * MAX_CONTACTS_PER_PAGE} contacts, "
+            f"{self._max_pages * MAX_ACCOUNTS_PER_PAGE} accounts or {self._max_seconds:.0f} seconds): "
+            "narrow it to an account class (class_id) or "
             "to up to 100 account_ids, or start the run (dry_run false), which has no limit and shows its "
             "counts as it goes",
             field="selection",
