@@ -8,10 +8,10 @@ from datetime import date
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 
 from portal_access.api.csv_answer import csv_response, wants_csv
-from portal_access.api.resolver import Cursor, Limit, create_resolver, http_handler
+from portal_access.api.resolver import AccountId, Cursor, Limit, create_resolver, http_handler
 from portal_access.config import AccessReviewConfig
 from portal_access.models.access_review import AccountPortalLogin, DormantPortalLogin
 from portal_access.models.common import Page
@@ -21,7 +21,6 @@ review = build_access_review(AccessReviewConfig.from_env())
 
 app = create_resolver("staff")
 
-AccountId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Accept = Annotated[str | None, Header(alias="accept", description="text/csv for CSV")]
 
 ACCOUNT_COLUMNS = (

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from aws_lambda_powertools.metrics import MetricUnit
 
 from portal_access.api.resolver import (
+    AccountId,
     ContactId,
     Cursor,
     Limit,
@@ -63,7 +64,6 @@ system_options = api.system_options
 
 app = create_resolver("staff")
 
-AccountId = Annotated[Identifier, Path()]
 TemplateNameInPath = Annotated[str, Path(max_length=300)]
 
 

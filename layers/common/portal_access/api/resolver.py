@@ -18,6 +18,7 @@ from portal_access.api.input_guard import check_body, check_path, refusal, with_
 from portal_access.api.staff_roles import groups_of, may_use
 from portal_access.config import FunctionConfig
 from portal_access.domain.errors import InvalidInput, Unauthenticated
+from portal_access.models.common import Identifier
 from portal_access.observability import logger, metrics
 
 Audience = Literal["staff", "portal", "public"]
@@ -27,6 +28,8 @@ Limit = Annotated[int, Query(ge=1, le=100, description="page size")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
 # A contact's id as the service hands it out (`ct_` and hex); anything else is 422 before DynamoDB.
 ContactId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+# An account's number as staff gave it when creating the account (models.common.Identifier).
+AccountId = Annotated[Identifier, Path()]
 
 _ETAG_VERSION = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
