@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import faulthandler
 import logging
 import os
 import signal
@@ -185,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    # `kill -USR1` writes every thread's stack to stderr: what a stack that hangs is waiting on
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
 
     deferred = _Deferred()
     server = bind(args.port, deferred)

@@ -62,9 +62,18 @@ def _stop(process: subprocess.Popen[bytes]) -> int:
     try:
         return process.wait(timeout=STOP_SECONDS)
     except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGUSR1)  # every thread's stack, into stack.log (local/__main__.py)
+        time.sleep(2)
         process.kill()
         process.wait()
-        pytest.fail(f"the local stack did not stop within {STOP_SECONDS} s of SIGTERM")
+        pytest.fail(f"the local stack did not stop within {STOP_SECONDS} s of SIGTERM:\n{stack_log_tail(process)}")
+
+
+def stack_log_tail(process: subprocess.Popen[bytes], size: int = 6000) -> str:
+    """The end of the log of a stack `_start_local_stack` started (to see why it failed)."""
+    args = [str(a) for a in process.args]  # type: ignore[union-attr]
+    log_path = Path(args[args.index("--state-dir") + 1]) / "stack.log"
+    return log_path.read_text(encoding="utf-8", errors="replace")[-size:]
 
 
 @pytest.fixture(scope="session")

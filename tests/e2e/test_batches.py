@@ -6,6 +6,7 @@ a re-run that sends nothing; cancel; and a run under fault injection that loses 
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import _start_local_stack, _stop
+from tests.e2e.conftest import _start_local_stack, _stop, stack_log_tail
 
 RATE = 40
 FAULTS = "dynamodb=0.1,sesv2=0.2"
@@ -25,7 +26,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("batches")]
 
 
 class Stack:
-    def __init__(self, facts: dict[str, Any]) -> None:
+    def __init__(self, facts: dict[str, Any], process: subprocess.Popen[bytes]) -> None:
+        self.process = process
         self.api = facts["api_url"].rstrip("/")
         self.outbox_url = facts["outbox_url"]
         self.headers = {"Authorization": f"Bearer {facts['staff_access_token']}"}
@@ -59,7 +61,9 @@ class Stack:
             if progress["state"] != "running":
                 return dict(progress)
             time.sleep(0.5)
-        pytest.fail(f"batch {batch_id} still running after {SETTLE_SECONDS} s")
+        pytest.fail(
+            f"batch {batch_id} still running after {SETTLE_SECONDS} s: {progress}\n{stack_log_tail(self.process)}"
+        )
 
     def generate(self, prefix: str, class_id: str, accounts: int, per_account: int, **account: Any) -> None:
         """`accounts` accounts of `per_account` contacts each, created with their contacts (409: an
@@ -82,7 +86,7 @@ def portal_class(class_id: str) -> dict[str, Any]:
 
 def start(facts_dir: Any, *args: str) -> tuple[Any, Stack]:
     process, facts = _start_local_stack(facts_dir, "--parameter", f"InviteSendRatePerSecond={RATE}", *args)
-    return process, Stack(facts)
+    return process, Stack(facts, process)
 
 
 @pytest.fixture(scope="module")

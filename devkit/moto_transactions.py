@@ -1,0 +1,110 @@
+"""moto's TransactWriteItems, at the cost of the items it writes rather than of the whole table.
+
+moto 5.2 backs up every table a transaction names with `copy.deepcopy` (items, stream records
+and all) before it starts, and puts the copy back when the transaction is cancelled. That is
+O(table) per transaction, for every transaction: in the local stack it was three quarters of
+the CPU of an invitation batch (py-spy), and it grows with the data, until the calls queued
+behind it ran into the SDK's 5 s read timeout on a loaded CI machine.
+
+`install()` keeps moto's transaction as it is, except its backup: a table is taken by reference
+(moto.dynamodb.models deep-copies a Table nowhere else), and the undo is per item: each item the
+transaction may write is copied before it starts, and on a cancellation put back as it was (or
+removed, if it did not exist), with the table's stream cut back to where it was. Callers
+serialise DynamoDB calls (local/atomic.py, tests/support/atomic_aws.py), as moto's own backup
+assumed.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import moto.dynamodb.models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.table import Table
+
+_OPERATIONS = ("Put", "Update", "Delete", "ConditionCheck")
+
+
+class _TablesByReference:
+    """`copy`, as moto.dynamodb.models sees it: a Table is not deep-copied."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+@dataclass
+class _Before:
+    """One item as it was before the transaction (None: it did not exist)."""
+
+    table: Table
+    hash_key: DynamoType
+    range_key: DynamoType | None
+    item: Item | None
+
+    def restore(self) -> None:
+        items: Any = self.table.items
+        if self.range_key is None:
+            if self.item is None:
+                items.pop(self.hash_key, None)
+            else:
+                items[self.hash_key] = self.item
+        elif self.item is None:
+            items.get(self.hash_key, {}).pop(self.range_key, None)
+        else:
+            items[self.hash_key][self.range_key] = self.item
+
+
+def _key_of(table: Table, op_type: str, op: dict[str, Any]) -> tuple[DynamoType, DynamoType | None] | None:
+    """The item an operation addresses; None when its key is malformed (moto refuses it unwritten)."""
+    attributes = op.get("Item") if op_type == "Put" else op.get("Key")
+    try:
+        hash_key = DynamoType(attributes[table.hash_key_attr])  # type: ignore[index]
+        range_key = DynamoType(attributes[table.range_key_attr]) if table.range_key_attr else None  # type: ignore[index]
+    except (KeyError, TypeError, AttributeError, IndexError):
+        return None
+    return hash_key, range_key
+
+
+def _items_before(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[_Before]:
+    before: list[_Before] = []
+    for entry in transact_items:
+        op_type, op = next(iter(entry.items()), ("", {}))
+        table = backend.tables.get(op.get("TableName", "")) if isinstance(op, dict) else None
+        if table is None or op_type not in _OPERATIONS or op_type == "ConditionCheck":
+            continue
+        key = _key_of(table, op_type, op)
+        if key is None:
+            continue
+        before.append(_Before(table, key[0], key[1], copy.deepcopy(table.get_item(*key))))
+    return before
+
+
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    before = _items_before(self, transact_items)
+    streams = {id(b.table): (b.table, len(b.table.stream_shard.items)) for b in before if b.table.stream_shard}
+    try:
+        _moto_transact_write_items(self, transact_items)
+    except Exception:
+        for each in reversed(before):
+            each.restore()
+        for table, length in streams.values():
+            del table.stream_shard.items[length:]  # type: ignore[union-attr]
+        raise
+
+
+_moto_transact_write_items = DynamoDBBackend.transact_write_items
+
+
+def install() -> None:
+    """Once per process, before moto serves a transaction (idempotent)."""
+    if DynamoDBBackend.transact_write_items is _transact_write_items:
+        return
+    dynamodb_models.copy = _TablesByReference()  # type: ignore[attr-defined,assignment]
+    DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
