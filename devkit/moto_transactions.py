@@ -12,18 +12,30 @@ transaction may write is copied before it starts, and on a cancellation put back
 removed, if it did not exist), with the table's stream cut back to where it was. Callers
 serialise DynamoDB calls (local/atomic.py, tests/support/atomic_aws.py), as moto's own backup
 assumed.
+
+It also honours `ClientRequestToken` as DynamoDB does (moto ignores it): the same token within
+ten minutes is answered as the first call was, without writing again. The SDK fills the token
+and keeps it across its retries, so a transaction that went through but whose answer was lost
+(a read timeout) is not written twice, nor refused by its own conditions on the retry.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import moto.dynamodb.models as dynamodb_models
+from moto.dynamodb.exceptions import DynamodbException
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoHandler
+
+TOKEN_SECONDS = 600  # how long DynamoDB remembers a ClientRequestToken
 
 _OPERATIONS = ("Put", "Update", "Delete", "ConditionCheck")
 
@@ -99,7 +111,51 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
         raise
 
 
+class _Tokens:
+    """The ClientRequestTokens of the transactions that went through, for TOKEN_SECONDS."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[str, tuple[float, str, Any]] = {}  # token -> (when, request, answer)
+
+    def answer(self, token: str, request: str) -> Any:
+        """The first answer to `token`, or None when it is new."""
+        now = time.monotonic()
+        with self._lock:
+            self._seen = {t: seen for t, seen in self._seen.items() if now - seen[0] < TOKEN_SECONDS}
+            seen = self._seen.get(token)
+        if seen is None:
+            return None
+        if seen[1] != request:
+            raise DynamodbException(
+                "IdempotentParameterMismatchException",
+                "The ClientRequestToken was used before with different TransactItems",
+            )
+        return seen[2]
+
+    def remember(self, token: str, request: str, answer: Any) -> None:
+        with self._lock:
+            self._seen[token] = (time.monotonic(), request, answer)
+
+
+_tokens = _Tokens()
+
+
+def _transact_write_items_once(self: DynamoHandler) -> Any:
+    token = self.body.get("ClientRequestToken")
+    if not token:
+        return _moto_handle_transaction(self)
+    request = json.dumps(self.body.get("TransactItems"), sort_keys=True)
+    earlier = _tokens.answer(token, request)
+    if earlier is not None:
+        return earlier
+    answer = _moto_handle_transaction(self)
+    _tokens.remember(token, request, answer)
+    return answer
+
+
 _moto_transact_write_items = DynamoDBBackend.transact_write_items
+_moto_handle_transaction = DynamoHandler.transact_write_items
 
 
 def install() -> None:
@@ -108,3 +164,4 @@ def install() -> None:
         return
     dynamodb_models.copy = _TablesByReference()  # type: ignore[attr-defined,assignment]
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    DynamoHandler.transact_write_items = _transact_write_items_once  # type: ignore[method-assign]

@@ -121,3 +121,37 @@ def test_the_backup_copies_the_items_written_not_the_table(dynamodb: Any, monkey
 
     # item7 once for the undo, once more by moto's own update_item (its old image); item8 once
     assert sorted(copied) == ["item7", "item7", "item8"]
+
+
+def increment(token: str, by: str = "1") -> dict[str, Any]:
+    update = {"TableName": TABLE, "Key": key("counter"), "UpdateExpression": "SET n = n + :by",
+              "ExpressionAttributeValues": {":by": {"N": by}}}  # fmt: skip
+    return {"TransactItems": [{"Update": update}], "ClientRequestToken": token}
+
+
+def test_a_client_request_token_is_written_once_as_dynamodb_does(dynamodb: Any) -> None:
+    # the SDK keeps the token across its retries: a retry of a transaction that went through
+    # (its answer lost to a read timeout) must not write again
+    dynamodb.put_item(TableName=TABLE, Item={**key("counter"), "n": {"N": "1"}})
+
+    dynamodb.transact_write_items(**increment("first"))
+    dynamodb.transact_write_items(**increment("first"))
+    assert everything(dynamodb)[0]["n"] == {"N": "2"}
+
+    dynamodb.transact_write_items(**increment("second"))
+    assert everything(dynamodb)[0]["n"] == {"N": "3"}
+
+    with pytest.raises(dynamodb.exceptions.IdempotentParameterMismatchException):
+        dynamodb.transact_write_items(**increment("first", by="5"))
+    assert everything(dynamodb)[0]["n"] == {"N": "3"}
+
+
+def test_a_cancelled_transaction_is_not_remembered_by_its_token(dynamodb: Any) -> None:
+    guarded = increment("guarded")
+    guarded["TransactItems"][0]["Update"]["ConditionExpression"] = "attribute_exists(pk)"
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(**guarded)
+
+    dynamodb.put_item(TableName=TABLE, Item={**key("counter"), "n": {"N": "1"}})
+    dynamodb.transact_write_items(**guarded)
+    assert everything(dynamodb)[0]["n"] == {"N": "2"}
