@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import moto.dynamodb.models as dynamodb_models
-from moto.dynamodb.exceptions import DynamodbException
+from moto.dynamodb.exceptions import DynamodbException, ResourceNotFoundException
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
@@ -37,7 +37,7 @@ from moto.dynamodb.responses import DynamoHandler
 
 TOKEN_SECONDS = 600  # how long DynamoDB remembers a ClientRequestToken
 
-_OPERATIONS = ("Put", "Update", "Delete", "ConditionCheck")
+_WRITES = ("Put", "Update", "Delete")
 
 
 class _TablesByReference:
@@ -88,9 +88,12 @@ def _items_before(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]
     before: list[_Before] = []
     for entry in transact_items:
         op_type, op = next(iter(entry.items()), ("", {}))
-        table = backend.tables.get(op.get("TableName", "")) if isinstance(op, dict) else None
-        if table is None or op_type not in _OPERATIONS or op_type == "ConditionCheck":
+        if op_type not in _WRITES or not isinstance(op, dict):
             continue
+        try:
+            table = backend.get_table(op.get("TableName", ""))  # a name or an ARN, as moto takes it
+        except ResourceNotFoundException:
+            continue  # moto cancels the operation: nothing written
         key = _key_of(table, op_type, op)
         if key is None:
             continue
