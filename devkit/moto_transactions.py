@@ -2,9 +2,9 @@
 
 moto 5.2 backs up every table a transaction names with `copy.deepcopy` (items, stream records
 and all) before it starts, and puts the copy back when the transaction is cancelled. That is
-O(table) per transaction, for every transaction: in the local stack it was three quarters of
-the CPU of an invitation batch (py-spy), and it grows with the data, until the calls queued
-behind it ran into the SDK's 5 s read timeout on a loaded CI machine.
+O(table) per transaction, for every transaction: in the local stack it was two thirds of the
+busy samples of an invitation batch (py-spy), it grows with the data, and every other DynamoDB
+call waits behind it. On a loaded CI machine a batch of 141 invitations did not end in 300 s.
 
 `install()` keeps moto's transaction as it is, except its backup: a table is taken by reference
 (moto.dynamodb.models deep-copies a Table nowhere else), and the undo is per item: each item the
