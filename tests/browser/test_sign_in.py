@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
-from tests.browser.page import PASSWORD, Page, Report, Service, accept_by_http, invitation_link, outbox_items
+from tests.browser.page import (
+    PASSWORD,
+    Page,
+    Report,
+    Service,
+    accept_by_http,
+    invitation_link,
+    outbox_items,
+    staff_sign_in,
+)
 from tests.e2e.conftest import Api, Outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -132,6 +142,42 @@ def test_sign_out_clears_the_tokens_and_revokes_the_refresh_token(page: Page, se
     # and / sends a signed-out browser to /login
     page.open("/")
     page.wait_path("/login")
+
+
+def test_signing_out_of_the_portal_leaves_the_console_signed_in(
+    page: Page, service: Service, stack: dict[str, Any]
+) -> None:
+    # Given one tab signed in to the staff console and then to the portal (a clerk checking what a
+    # customer sees)
+    email = new_login(service.staff, service.anonymous, service.outbox, "two.audiences")
+    page.open("/staff/login")
+    staff_sign_in(page, stack)
+    page.wait_path("/staff/")
+    page.open("/login")
+    page.fill("Username (email)", email)
+    page.fill("Password", PASSWORD)
+    page.click("Login")
+    page.wait_path("/")
+
+    # When the portal signs out
+    page.click("Sign out")
+    page.wait_path("/login")
+
+    # Then the portal's tokens are gone and the console's are not: it still opens, signed in
+    clients = {stack["portal_client_id"]: 0, stack["staff_client_id"]: 0}
+    for key in page.storage()["session"]:
+        for client in clients:
+            clients[client] += key.startswith(f"CognitoIdentityServiceProvider.{client}.")
+    assert clients[stack["portal_client_id"]] == 0
+    assert clients[stack["staff_client_id"]] > 0
+    page.open("/staff/")
+    page.wait_for(lambda: "Sign out" in page.text())
+    assert page.path == "/staff/"
+
+    # And the console's Sign out leaves nothing behind
+    page.click("Sign out")
+    page.wait_path("/staff/login")
+    assert page.storage() == {"session": {}, "local": {}}
 
 
 def test_a_forgotten_password_is_reset_with_the_emailed_code(

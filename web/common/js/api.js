@@ -2,10 +2,11 @@
 
 /**
  * Whose pages these are: where their config.json (user pool, client, password policy) is, their
- * sign-in page and their home. The customers' pages are the default; the console's modules call
+ * sign-in page and their home, and the prefix of what they keep in sessionStorage (`name`). The
+ * customers' pages are the default; the console's modules call
  * useAudience() once, before anything signs in (web/staff/js/console.js).
  */
-export const audience = { config: "/config.json", signIn: "/login", home: "/", nav: [] };
+export const audience = { name: "portal", config: "/config.json", signIn: "/login", home: "/", nav: [] };
 
 export function useAudience(settings) {
   Object.assign(audience, settings);

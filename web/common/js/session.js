@@ -6,7 +6,17 @@
 import { audience, loadConfig } from "./api.js";
 
 const LIBRARY = "/common/vendor/amazon-cognito-identity.min.js";
-const RETURN_KEY = "session.return"; // the page to go back to after signing in (a path, no token)
+
+/**
+ * A sessionStorage key of this audience's pages. Each audience keeps its own keys (and the
+ * library its own per app client), so signing out of the portal leaves a console session in the
+ * same tab signed in, and the other way round.
+ */
+export function pageKey(name) {
+  return `${audience.name}.${name}`;
+}
+
+const RETURN_KEY = "return"; // the page to go back to after signing in (a path, no token)
 let poolPromise;
 let AmazonCognito;
 
@@ -125,7 +135,11 @@ export async function signOut() {
     });
     user.signOut();
   }
-  window.sessionStorage.clear();
+  const config = await loadConfig();
+  const ours = [`CognitoIdentityServiceProvider.${config.client_id}.`, pageKey("")];
+  for (const key of Object.keys(window.sessionStorage)) {
+    if (ours.some((prefix) => key.startsWith(prefix))) window.sessionStorage.removeItem(key);
+  }
 }
 
 export async function forgotPassword(username) {
@@ -156,14 +170,14 @@ export async function requireSignIn() {
 
 /** Back to sign-in (a 401, an expired refresh token), remembering the page to return to. */
 export function sessionExpired() {
-  sessionStorage.setItem(RETURN_KEY, window.location.pathname + window.location.search);
+  sessionStorage.setItem(pageKey(RETURN_KEY), window.location.pathname + window.location.search);
   window.location.replace(audience.signIn);
 }
 
 /** Where to go once signed in: the page the session expired on (same audience only), else home. */
 export function afterSignIn() {
-  const back = sessionStorage.getItem(RETURN_KEY);
-  sessionStorage.removeItem(RETURN_KEY);
+  const back = sessionStorage.getItem(pageKey(RETURN_KEY));
+  sessionStorage.removeItem(pageKey(RETURN_KEY));
   const sameAudience = back && back.startsWith(audience.home) && back.startsWith("/") && !back.startsWith("//");
   window.location.assign(sameAudience ? back : audience.home);
 }

@@ -3,9 +3,9 @@
 import { api } from "/common/js/api.js";
 import { $, interactive, say } from "/common/js/forms.js";
 import "/common/js/chrome.js";
-import { accessToken, signOut } from "/common/js/session.js";
+import { accessToken, pageKey, signOut } from "/common/js/session.js";
 
-const CHOICE_KEY = "portal.choice"; // which account and site were picked (ids only, no token)
+const CHOICE_KEY = pageKey("choice"); // which account and site were picked (ids only, no token)
 const VIEWS = { full: "Full", service_history_only: "Service history only" };
 const STATUSES = { active: "Active", inactive: "Inactive" };
 let accounts = [];

@@ -19,4 +19,4 @@ export const SCREENS = [
 export const accountClassUrl = (classId) => `/staff/account-classes?class_id=${encodeURIComponent(classId)}`;
 export const accessReviewUrl = (accountId) => `/staff/access-review?account_id=${encodeURIComponent(accountId)}`;
 
-useAudience({ config: "/staff/config.json", signIn: "/staff/login", home: "/staff/", nav: SCREENS });
+useAudience({ name: "staff", config: "/staff/config.json", signIn: "/staff/login", home: "/staff/", nav: SCREENS });
