@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from moto import mock_aws
 
-from benchmarks.big_tables import fast_transactions
+from devkit import moto_dynamodb
 from devkit.aws_calls import AwsCalls, listening
 from devkit.events import STAFF_CLAIMS, http_event
 from devkit.functions import Handler, environment, handler_of, import_function_module
@@ -221,8 +221,8 @@ def open_world(template: Mapping[str, Any]) -> Iterator[World]:
         endpoint = os.environ.pop("AWS_ENDPOINT_URL", None)  # moto in-process, never a real or local endpoint
         if endpoint is not None:
             stack.callback(os.environ.__setitem__, "AWS_ENDPOINT_URL", endpoint)
+        moto_dynamodb.install()  # at 100k items moto's whole-table copies and scans take hours
         stack.enter_context(mock_aws())
-        stack.enter_context(fast_transactions())
         boto3.setup_default_session(region_name=REGION)
         session = boto3.DEFAULT_SESSION
         assert session is not None

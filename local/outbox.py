@@ -22,7 +22,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.ses.models import ses_backends
 from werkzeug.serving import make_server
 
-from devkit import moto_transactions
+from devkit import moto_dynamodb
 from local.atomic import OneCallAtATime
 from local.event_bus import BusRecorder
 
@@ -89,7 +89,7 @@ class LocalMotoServer(ThreadedMotoServer):
 
     def __init__(self, ip_address: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__(ip_address=ip_address, port=port, verbose=False)
-        moto_transactions.install()  # a transaction costs its items, not its tables (calls are serialised)
+        moto_dynamodb.install()  # DynamoDB's cost and guarantees where moto lacks them (calls are serialised)
         self.recorder = SesRecorder(OneCallAtATime(DomainDispatcherApplication(create_backend_app)))
         self.bus = BusRecorder(self.recorder)  # the events put on the buses (local/event_bus.py)
 

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from devkit import moto_transactions
+from devkit import moto_dynamodb
 from devkit.events import PORTAL_CLIENT_ID, STAFF_CLIENT_ID
 from devkit.functions import handler_of, import_function_module
 from devkit.lambda_context import FakeLambdaContext
@@ -70,7 +70,7 @@ class Stack:
 def aws(request: pytest.FixtureRequest) -> Iterator[None]:
     """moto, with each API call atomic as on AWS (moto is not, across threads)."""
     request.getfixturevalue("atomic_aws")
-    moto_transactions.install()  # as in the local stack: a transaction's undo is per item
+    moto_dynamodb.install()  # as in the local stack and the benchmarks
     with mock_aws():
         yield
 
