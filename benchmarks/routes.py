@@ -233,8 +233,13 @@ def create_contact(world: World) -> Request:
 
 @recipe("GET /admin/accounts/{account_id}/contacts")
 def contacts_grid(world: World) -> Request:
-    invite_hot_login(world)
-    return Request(params=hot(world))
+    request = Request(params=hot(world))
+    # The page measured names an invitation at every size (the grid skips that read on a page
+    # that names none): its first contact, whichever the tables' growth put first.
+    first = world.call("GET /admin/accounts/{account_id}/contacts", request).body["items"][0]
+    if first["portal_status"] == "none":
+        send_invitation(world, str(first["contact_id"]))
+    return request
 
 
 @recipe("GET /admin/contacts/{contact_id}")

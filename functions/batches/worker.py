@@ -20,7 +20,7 @@ from pydantic import TypeAdapter
 from portal_access.config import InvitationBatchWorkerConfig
 from portal_access.models.batches import BatchQueueMessage, PlanMessage, SendMessage
 from portal_access.observability import logger, metrics
-from portal_access.wiring.batches import build_batch_worker
+from portal_access.wiring.batch_worker import build_batch_worker
 
 worker = build_batch_worker(InvitationBatchWorkerConfig.from_env())
 processor = BatchProcessor(event_type=EventType.SQS)

@@ -19,10 +19,10 @@ from portal_access.models.self_service import (
     ACCESS_REQUEST_RECEIVED,
     SELF_REGISTRATION_RECEIVED,
     AccessRequestCreate,
-    LoginConfig,
     RequestReceived,
     SelfRegistrationCreate,
 )
+from portal_access.models.settings import LoginConfig
 from portal_access.observability import metrics
 from portal_access.wiring.self_register import build_public_requests
 

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 import nh3
 
-from portal_access.models.self_service import LoginConfig
-from portal_access.models.settings import LoginPageHtml, SystemOptions
+from portal_access.models.settings import LoginConfig, LoginPageHtml, SystemOptions
 
 if TYPE_CHECKING:
     from portal_access.domain.system_options import OptionsSource

@@ -17,7 +17,9 @@ KIND_TAG = "email_kind"  # invitation / reminder
 
 
 class _SesModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Built on first use: only the delivery-events function parses SES events; the others import
+    # this module for the delivery status they store.
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class SesMail(_SesModel):

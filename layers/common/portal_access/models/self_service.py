@@ -1,4 +1,4 @@
-"""The portal's public login page: what it shows, invoice-verified self-registration and
+"""The portal's public login page: invoice-verified self-registration and
 requests for access by service address; what staff read back; what the queue carries."""
 
 from __future__ import annotations
@@ -15,18 +15,6 @@ QuickPayCode = Annotated[str, Field(min_length=4, max_length=64)]
 
 
 # The login page
-
-
-class LoginConfig(OutputModel):
-    """What the portal's login page shows; the HTML is sanitised (no script, no event handlers,
-    no javascript: URLs) and the terms are empty when "Display Login Terms" is off."""
-
-    request_login_enabled: bool = Field(description="Enable Request Login Button")
-    login_message_html: str
-    login_terms_html: str
-    login_logo_url: str | None = None
-    payment_as_guest_enabled: bool
-    account_request_via_address_enabled: bool
 
 
 class SelfRegistrationCreate(InputModel):

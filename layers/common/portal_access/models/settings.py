@@ -111,6 +111,18 @@ class LoginPageHtml(InputModel):
     login_terms_html: Html = ""
 
 
+class LoginConfig(OutputModel):
+    """What the portal's login page shows; the HTML is sanitised (no script, no event handlers,
+    no javascript: URLs) and the terms are empty when "Display Login Terms" is off."""
+
+    request_login_enabled: bool = Field(description="Enable Request Login Button")
+    login_message_html: str
+    login_terms_html: str
+    login_logo_url: str | None = None
+    payment_as_guest_enabled: bool
+    account_request_via_address_enabled: bool
+
+
 class EmailTemplate(OutputModel):
     name: str
     subject: str

@@ -1,8 +1,8 @@
-"""Invitation batches (functions/batches/): the staff API and the queue worker."""
+"""Invitation batches' staff API (functions/batches/app.py) and the selection walker it shares
+with the queue worker (wiring/batch_worker.py, kept apart so the API's cold start loads no sending)."""
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from portal_access.dal.accounts_table import AccountsTable
@@ -13,23 +13,19 @@ from portal_access.dal.invitations_table import InvitationsTable
 from portal_access.dal.invitations_table_batches import InvitationBatchRecords
 from portal_access.dal.invitations_table_pointers import InvitationPointers
 from portal_access.dal.invitations_table_suppressions import SuppressionList
-from portal_access.dal.rate_limits_table import RateLimitsTable
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.dal.sqs_queue import create_sqs_client
 from portal_access.domain.batch_selection import SelectionWalker
-from portal_access.domain.batch_sending import BatchSending
 from portal_access.domain.clock import system_clock
 from portal_access.domain.invitation_batches import InvitationBatches
 from portal_access.domain.portal_status import PortalStates
-from portal_access.domain.send_pacing import SendPacer
-from portal_access.wiring.sending import build_sending, ses_sender
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from portal_access.config import InvitationBatchesApiConfig, InvitationBatchWorkerConfig, InvitationTablesConfig
+    from portal_access.config import InvitationBatchesApiConfig, InvitationTablesConfig
     from portal_access.domain.clock import Clock
 
 
@@ -56,28 +52,6 @@ def build_batches_api(config: InvitationBatchesApiConfig) -> InvitationBatches:
     return InvitationBatches(
         walker=walker_factory(config, client=client, clock=clock),
         records=InvitationBatchRecords(client, config.invitations_table),
-        queue=BatchQueue(create_sqs_client, config.queue_url),
-        clock=clock,
-    )
-
-
-def build_batch_worker(config: InvitationBatchWorkerConfig) -> BatchSending:
-    clock = system_clock
-    client = create_client()
-    graph = build_sending(config, client=client, clock=clock, sender=ses_sender(config))
-    pacer = SendPacer(
-        table=RateLimitsTable(client, config.rate_limits_table, clock=clock),
-        rate_per_second=config.send_rate_per_second,
-        clock=clock,
-        sleep=time.sleep,
-    )
-    return BatchSending(
-        walker=walker_factory(config, client=client, clock=clock),
-        records=InvitationBatchRecords(client, config.invitations_table),
-        invitations=graph.tables.invitations,
-        sending=graph.sending,
-        reads=graph.tables.reads,
-        pacer=pacer,
         queue=BatchQueue(create_sqs_client, config.queue_url),
         clock=clock,
     )

@@ -82,6 +82,6 @@ def build_contacts_api(config: ContactsApiConfig) -> ContactsApi:
         account_classes=AccountClasses(table=settings_table, clock=clock),
         email_templates=email_templates,
         system_options=SystemOptionsService(
-            table=settings_table, templates=email_templates, senders=SesSenderIdentities(create_ses_client())
+            table=settings_table, templates=email_templates, senders=SesSenderIdentities(create_ses_client)
         ),
     )
