@@ -119,6 +119,11 @@ def _error(code: str, message: str, status: int = 400) -> Response:
     return Response(body, status=status, content_type=AMZ_JSON, headers={"x-amzn-errortype": code})
 
 
+def pool_of(backend: Any, client_id: str) -> Any:
+    """The moto user pool that holds app client `client_id`, or None."""
+    return next((p for p in backend.user_pools.values() if client_id in p.clients), None)
+
+
 class CognitoProxy:
     """The local handler for POST /_local/cognito (see the module's doc)."""
 
@@ -170,7 +175,7 @@ class CognitoProxy:
         return Response(answer.content, status=answer.status_code, content_type=AMZ_JSON)
 
     def _pool_of(self, client_id: str) -> Any:
-        return next((p for p in self._backend.user_pools.values() if client_id in p.clients), None)
+        return pool_of(self._backend, client_id)
 
     # ------------------------------------------------------------ SRP
 

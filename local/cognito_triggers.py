@@ -19,6 +19,7 @@ from moto.core.exceptions import JsonRESTError
 
 from devkit.template import resources_of_type
 from local.atomic import after_this_call
+from local.cognito_proxy import pool_of
 
 log = logging.getLogger("local.cognito")
 
@@ -72,8 +73,11 @@ def install_triggers(
     }
     backend = cognitoidp_backends[account_id][region]
 
-    def after_sign_in(client_id: str, username: str | None) -> None:
-        pool = next((p for p in backend.user_pools.values() if client_id in p.clients), None)
+    def after_sign_in(answer: Mapping[str, Any], client_id: str, username: str | None) -> None:
+        """The pool's trigger, when `answer` ended a sign-in with tokens."""
+        if "AuthenticationResult" not in answer:
+            return
+        pool = pool_of(backend, client_id)
         function_id = targets.get(pool.id) if pool is not None else None
         if pool is None or function_id is None or not username:
             return
@@ -92,41 +96,36 @@ def install_triggers(
         # Cognito call has released the server's one-call lock (local/atomic.py).
         after_this_call(run_trigger)
 
-    initiate, respond = backend.initiate_auth, backend.respond_to_auth_challenge
-    admin_initiate, admin_respond = backend.admin_initiate_auth, backend.admin_respond_to_auth_challenge
+    # moto's AdminRespondToAuthChallenge answers through RespondToAuthChallenge: wrapping both
+    # would run the trigger twice for one sign-in.
+    initiate, respond, admin_initiate = (
+        backend.initiate_auth,
+        backend.respond_to_auth_challenge,
+        backend.admin_initiate_auth,
+    )
 
     def initiate_auth(client_id: str, auth_flow: str, auth_parameters: dict[str, str]) -> dict[str, Any]:
         answer: dict[str, Any] = initiate(client_id, auth_flow, auth_parameters)
-        if "AuthenticationResult" in answer and auth_flow not in REFRESH_FLOWS:
-            after_sign_in(client_id, auth_parameters.get("USERNAME"))
+        if auth_flow not in REFRESH_FLOWS:
+            after_sign_in(answer, client_id, auth_parameters.get("USERNAME"))
         return answer
 
     def admin_initiate_auth(
         user_pool_id: str, client_id: str, auth_flow: str, auth_parameters: dict[str, str]
     ) -> dict[str, Any]:
         answer: dict[str, Any] = admin_initiate(user_pool_id, client_id, auth_flow, auth_parameters)
-        if "AuthenticationResult" in answer and auth_flow not in REFRESH_FLOWS:
-            after_sign_in(client_id, auth_parameters.get("USERNAME"))
+        if auth_flow not in REFRESH_FLOWS:
+            after_sign_in(answer, client_id, auth_parameters.get("USERNAME"))
         return answer
 
     def respond_to_auth_challenge(
         session: str, client_id: str, challenge_name: str, challenge_responses: dict[str, str]
     ) -> dict[str, Any]:
         answer: dict[str, Any] = respond(session, client_id, challenge_name, challenge_responses)
-        if "AuthenticationResult" in answer:
-            after_sign_in(client_id, challenge_responses.get("USERNAME"))
-        return answer
-
-    def admin_respond_to_auth_challenge(
-        session: str, client_id: str, challenge_name: str, challenge_responses: dict[str, str]
-    ) -> dict[str, Any]:
-        answer: dict[str, Any] = admin_respond(session, client_id, challenge_name, challenge_responses)
-        if "AuthenticationResult" in answer:
-            after_sign_in(client_id, challenge_responses.get("USERNAME"))
+        after_sign_in(answer, client_id, challenge_responses.get("USERNAME"))
         return answer
 
     backend.initiate_auth = initiate_auth  # type: ignore[method-assign]
     backend.admin_initiate_auth = admin_initiate_auth  # type: ignore[method-assign]
     backend.respond_to_auth_challenge = respond_to_auth_challenge  # type: ignore[method-assign]
-    backend.admin_respond_to_auth_challenge = admin_respond_to_auth_challenge  # type: ignore[method-assign]
     return targets

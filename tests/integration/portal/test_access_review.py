@@ -370,3 +370,46 @@ def test_a_contact_switched_off_takes_its_login_off_the_account_when_it_was_its_
     # And the logins list shows the second switched off (no access left anywhere), the first on
     assert _switched(review)[one.login_id] is False
     assert _switched(review)[two.login_id] is True
+
+
+def test_each_sign_in_form_runs_the_trigger_once(template, portal_pool) -> None:
+    # moto's AdminRespondToAuthChallenge answers through RespondToAuthChallenge: one sign-in,
+    # whichever form ends it, is one Post Authentication run, as on Cognito
+    import boto3
+
+    runs: list[str] = []
+    install_triggers(
+        template,
+        {"PortalUserPool": portal_pool.pool_id},
+        lambda _id, event: runs.append(event["userName"]),
+        region=REGION,
+    )
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    email = "first.sign.in@example.com"
+    cognito.admin_create_user(
+        UserPoolId=portal_pool.pool_id, Username=email, TemporaryPassword="Temp-Pass-2026!", MessageAction="SUPPRESS"
+    )
+    challenge = cognito.initiate_auth(
+        ClientId=portal_pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": "Temp-Pass-2026!"},
+    )
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    assert runs == []
+
+    answer = cognito.admin_respond_to_auth_challenge(
+        UserPoolId=portal_pool.pool_id,
+        ClientId=portal_pool.client_id,
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": GOOD_PASSWORD},
+    )
+    assert "AuthenticationResult" in answer
+    assert len(runs) == 1
+
+    cognito.initiate_auth(
+        ClientId=portal_pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": GOOD_PASSWORD},
+    )
+    assert len(runs) == 2
