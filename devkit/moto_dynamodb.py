@@ -141,7 +141,9 @@ class _Tokens:
         """The first answer to `token`, or None when it is new."""
         now = time.monotonic()
         with self._lock:
-            self._seen = {t: seen for t, seen in self._seen.items() if now - seen[0] < TOKEN_SECONDS}
+            # Remembered in time order (a dict keeps insertion order): the expired are at the front.
+            while self._seen and now - next(iter(self._seen.values()))[0] >= TOKEN_SECONDS:
+                del self._seen[next(iter(self._seen))]
             seen = self._seen.get(token)
         if seen is None:
             return None
