@@ -104,6 +104,8 @@ _HOSTED_OR_INERT = {
     "AWS::SQS::QueuePolicy",
     # The delivery events topic's key: the local topic is made without encryption (nothing to protect).
     "AWS::KMS::Key",
+    # The optional web ACL (EnableWaf): the gateway applies no WAF rules.
+    "AWS::WAFv2::WebACL",
 }
 # Of those, the deployed edge and its keys: said at startup, so nobody takes their absence here
 # for their absence when deployed (TLS, WAF, access logs and the topic's key exist only there).
@@ -153,7 +155,6 @@ class Provisioned:
     queues: dict[str, str] = field(default_factory=dict)
     user_pools: dict[str, str] = field(default_factory=dict)
     user_pool_clients: dict[str, str] = field(default_factory=dict)
-    user_pool_groups: dict[str, str] = field(default_factory=dict)  # logical id -> group name
     email_identities: list[str] = field(default_factory=list)
     topics: dict[str, str] = field(default_factory=dict)  # logical id -> topic ARN
     event_buses: dict[str, str] = field(default_factory=dict)  # logical id -> bus name
@@ -382,7 +383,7 @@ def provision(
     pools = resources_of_type(template, "AWS::Cognito::UserPool")
     done.user_pools = {k: v for k, v in created.items() if k in pools}
     done.user_pool_clients = {k: v for k, v in created.items() if k not in pools}
-    done.user_pool_groups = create_user_pool_groups(cognito, template, resolver)
+    create_user_pool_groups(cognito, template, resolver)
     senders = [parameters[name] for name in sender_parameters if parameters.get(name)]
     done.email_identities = create_email_identities(sesv2, template, resolver, senders)
     done.topics = create_topics(_sibling(sqs, "sns"), template, resolver, prefix)

@@ -152,3 +152,18 @@ def test_ses_events_reach_the_delivery_queue_raw_through_the_topic(provisioned):
     sqs = boto3.client("sqs")
     messages = sqs.receive_message(QueueUrl=provisioned.queues["DeliveryEventsQueue"])["Messages"]
     assert [m["Body"] for m in messages] == ['{"eventType": "Delivery"}']
+
+
+def test_with_the_waf_on_its_web_acl_is_deploy_only_not_unknown(aws: None, template: dict[str, Any]) -> None:
+    done = provision(
+        template,
+        dynamodb=boto3.client("dynamodb"),
+        sqs=boto3.client("sqs"),
+        cognito=boto3.client("cognito-idp"),
+        sesv2=boto3.client("sesv2"),
+        prefix="waf",
+        parameters={**parameter_defaults(template), "EnableWaf": "true"},
+        sender_parameters=["SesFromAddress"],
+    )
+    assert done.not_emulated == {}
+    assert "AWS::WAFv2::WebACL" in done.deploy_only.values()
