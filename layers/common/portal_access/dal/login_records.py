@@ -27,6 +27,7 @@ from portal_access.dal.dynamodb import (
     update_if,
 )
 from portal_access.domain.errors import InvalidInput
+from portal_access.models.common import normalized_email
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 class LoginRecord(BaseModel):
     """A portal login as the access review sees it."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)  # only the access review reads one
 
     login_id: str
     email: str
@@ -57,10 +58,15 @@ class LoginRecords:
     def _update(self, login_id: str, email: str, set_clause: str, values: dict[str, Any]) -> dict[str, Any]:
         return {
             "TableName": self.table_name,
-            "Key": serialize({"invitation_id": keys.login_record_key(login_id)}),
+            "Key": serialize(self.key(login_id)),
             "UpdateExpression": f"SET {_IDENTITY}, {set_clause}",
             "ExpressionAttributeValues": serialize(
-                {":login_id": login_id, ":email": email.lower(), ":shard": keys.sign_in_shard(login_id), **values}
+                {
+                    ":login_id": login_id,
+                    ":email": normalized_email(email),
+                    ":shard": keys.sign_in_shard(login_id),
+                    **values,
+                }
             ),
         }
 
@@ -109,9 +115,8 @@ class LoginRecords:
 
     def get_many(self, login_ids: Sequence[str]) -> dict[str, LoginRecord]:
         """login id -> its item, for the logins that have one (one BatchGetItem per 100)."""
-        wanted = {keys.login_record_key(i) for i in login_ids}
-        items = batch_get(self._client, self.table_name, [{"invitation_id": k} for k in wanted])
-        return {str(i["login_id"]): LoginRecord.model_validate(i) for i in items if i["invitation_id"] in wanted}
+        items = batch_get(self._client, self.table_name, [self.key(i) for i in dict.fromkeys(login_ids)])
+        return {str(i["login_id"]): LoginRecord.model_validate(i) for i in items}
 
     def signed_in_before(self, day: str, *, limit: int, cursor: str | None) -> tuple[list[LoginRecord], str | None]:
         """Logins whose last sign-in is before `day` (yyyy-mm-dd) or never, shard by shard: at
