@@ -7,7 +7,7 @@ from pydantic import TypeAdapter, ValidationError
 from portal_access.dal.settings_table import SettingsTable
 from portal_access.domain.clock import Clock, iso
 from portal_access.domain.errors import InvalidInput, NotFound
-from portal_access.email.render import SAMPLE_CONTEXT, check_renders, render_email
+from portal_access.email.render import render_sample
 from portal_access.models.common import TemplateName
 from portal_access.models.settings import (
     DEFAULT_ACCESS_REQUEST_TEMPLATE,
@@ -136,13 +136,13 @@ class EmailTemplates:
     def preview(name: str, body: EmailTemplateBody) -> EmailPreview:
         """The template as an email would carry it, with sample values for every placeholder,
         through the renderer sending uses; 422 naming the part that does not render. Stores nothing."""
-        rendered = render_email(EmailTemplate(name=name, **body.model_dump()), SAMPLE_CONTEXT)
+        rendered = render_sample(EmailTemplate(name=name, **body.model_dump()))
         return EmailPreview(subject=rendered.subject, html=rendered.html, text=rendered.text)
 
     def put(self, name: str, body: EmailTemplateBody) -> EmailTemplate:
         if not name or len(name) > 100:
             raise InvalidInput("template name must be 1 to 100 characters", field="name")
         template = EmailTemplate(name=name, **body.model_dump(), updated_at=iso(self._clock()), built_in=False)
-        check_renders(template)  # 422 naming the part, before a broken template reaches a customer
+        render_sample(template)  # 422 naming the part, before a broken template reaches a customer
         self._table.put_template(template)
         return template

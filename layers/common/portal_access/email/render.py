@@ -68,6 +68,7 @@ def render_email(template: EmailTemplate, context: dict[str, Any]) -> RenderedEm
     return RenderedEmail(subject=subject, html=parts["html"], text=parts["text"])
 
 
-def check_renders(template: EmailTemplate) -> None:
-    """Render with sample values: a template staff save must work when an email goes out."""
-    render_email(template, SAMPLE_CONTEXT)
+def render_sample(template: EmailTemplate) -> RenderedEmail:
+    """Render with sample values: a template staff save must work when an email goes out, and a
+    preview shows what one would carry."""
+    return render_email(template, SAMPLE_CONTEXT)
