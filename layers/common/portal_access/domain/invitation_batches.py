@@ -74,15 +74,13 @@ class InvitationBatches:
         records: InvitationBatchRecords,
         queue: BatchQueue,
         clock: Clock,
-        max_dry_run_pages: int = MAX_DRY_RUN_PAGES,
-        max_dry_run_seconds: float = MAX_DRY_RUN_SECONDS,
     ) -> None:
         self._walker = walker
         self._records = records
         self._queue = queue
         self._clock = clock
-        self._max_pages = max_dry_run_pages
-        self._max_seconds = max_dry_run_seconds
+        self._max_pages = MAX_DRY_RUN_PAGES
+        self._max_seconds = MAX_DRY_RUN_SECONDS
 
     def dry_run(self, request: BatchRequest) -> DryRun:
         walker = self._walker()
