@@ -34,8 +34,7 @@ if TYPE_CHECKING:
     from portal_access.domain.sending_reads import SendingReads
 
 REFRESH_ACTOR = "public:refresh"
-INVITATION_SCOPE = "invitation_refresh:invitation"
-SOURCE_SCOPE = "invitation_refresh:source"
+REFRESH_SCOPE = "invitation_refresh"
 CHECK_SCOPE = "invitation_check"  # its own counters: opening a link and asking for a new one are two requests
 
 
@@ -48,12 +47,12 @@ class TokenGate:
         *,
         limits: RateLimitsTable,
         rate: RateLimit,
-        invitation_scope: str = INVITATION_SCOPE,
-        source_scope: str = SOURCE_SCOPE,
+        scope: str = REFRESH_SCOPE,
     ) -> None:
+        """`scope`: the prefix of its two counters, `<scope>:invitation` and `<scope>:source`."""
         self._limits = limits
         self._rate = rate
-        self._scopes = (invitation_scope, source_scope)
+        self._scope = scope
 
     def admit(self, token: str, *, source_ip: str) -> tuple[str, str]:
         """(invitation_id, secret), both empty for a token not shaped like ours; 429 past a limit."""
@@ -61,10 +60,9 @@ class TokenGate:
             invitation_id, secret = parse_token(token)
         except InvalidInput:
             invitation_id, secret = "", ""
-        invitation_scope, source_scope = self._scopes
-        allowed = self._limits.hit(invitation_scope, invitation_id or token, self._rate) and self._limits.hit(
-            source_scope, source_ip, self._rate
-        )
+        allowed = self._limits.hit(
+            f"{self._scope}:invitation", invitation_id or token, self._rate
+        ) and self._limits.hit(f"{self._scope}:source", source_ip, self._rate)
         if not allowed:
             raise RateLimited(
                 "too many requests for this invitation link: try again later",

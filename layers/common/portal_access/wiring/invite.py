@@ -17,7 +17,7 @@ from portal_access.domain.clock import system_clock
 from portal_access.domain.invitation_views import InvitationListing
 from portal_access.domain.login_setup import LoginSetup
 from portal_access.domain.reminders import InvitationJobs
-from portal_access.domain.renewal import CHECK_SCOPE, InvitationRenewal, LinkCheck, TokenGate
+from portal_access.domain.renewal import CHECK_SCOPE, REFRESH_SCOPE, InvitationRenewal, LinkCheck, TokenGate
 from portal_access.wiring.sending import build_sending, build_tables, ses_sender
 
 if TYPE_CHECKING:
@@ -63,13 +63,11 @@ def build_auto_invite(config: AutoInviteConfig) -> AutoInvite:
     return AutoInvite(client=client, sending=graph.sending, reads=graph.tables.reads)
 
 
-def token_gate(config: TokenRouteLimits, *, client: DynamoDBClient, scope: str | None = None) -> TokenGate:
+def token_gate(config: TokenRouteLimits, *, client: DynamoDBClient, scope: str = REFRESH_SCOPE) -> TokenGate:
     """The limits of a public token route; `scope`: counters of its own (else refresh's)."""
     limits = RateLimitsTable(client, config.rate_limits_table, clock=system_clock)
     rate = RateLimit(limit=config.rate_limit, window_seconds=config.rate_window_seconds)
-    if scope is None:
-        return TokenGate(limits=limits, rate=rate)
-    return TokenGate(limits=limits, rate=rate, invitation_scope=f"{scope}:invitation", source_scope=f"{scope}:source")
+    return TokenGate(limits=limits, rate=rate, scope=scope)
 
 
 def build_refresh(config: RefreshInvitationConfig) -> InvitationRenewal:
