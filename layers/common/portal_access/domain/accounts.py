@@ -11,10 +11,11 @@ from portal_access.domain.codes import hash_code
 from portal_access.domain.contacts import new_contact
 from portal_access.domain.errors import InvalidInput, NotFound
 from portal_access.models.accounts import Account, AccountCreate, InvoiceCreate, Site, SiteCreate
+from portal_access.models.common import IDENTIFIER_MAX_LENGTH, IDENTIFIER_PATTERN
 from portal_access.models.contacts import Contact
 
 MAX_SEARCH_LENGTH = 100
-_ACCOUNT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")  # models.common.Identifier
+_ACCOUNT_NUMBER = re.compile(IDENTIFIER_PATTERN)
 
 if TYPE_CHECKING:
     from portal_access.dal.accounts_table import AccountsTable
@@ -72,7 +73,8 @@ class AccountsService:
             raise InvalidInput("search: type an account number or the start of a name", field="search")
         if len(prefix) > MAX_SEARCH_LENGTH:
             raise InvalidInput(f"search: at most {MAX_SEARCH_LENGTH} characters", field="search")
-        number = text.strip() if _ACCOUNT_NUMBER.match(text.strip()) else None
+        typed = text.strip()
+        number = typed if len(typed) <= IDENTIFIER_MAX_LENGTH and _ACCOUNT_NUMBER.match(typed) else None
         exact = self._accounts.get_account(number) if number and cursor is None else None
         found, next_cursor = self._accounts.search_accounts(prefix, cursor=cursor, limit=limit, exclude=number)
         return ([exact, *found] if exact else found), next_cursor
