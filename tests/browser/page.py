@@ -184,6 +184,29 @@ def accept_by_http(anonymous: Api, link: str, password: str) -> None:
     assert answer.status_code == 200, answer.text
 
 
+def new_login(staff: Api, anonymous: Api, outbox: Outbox, name: str, contact_name: str = "Pat Doe") -> str:
+    """A contact of 49418 (auto-invited: its class COMM auto-sends) named `contact_name`, accepted
+    with PASSWORD: a ready portal login's email, `name`@example.com (one name per test: each
+    browser session has a stack of its own)."""
+    email = f"{name}@example.com"
+    created = staff(
+        "POST", "/admin/accounts/49418/contacts", json={"level": "account", "name": contact_name, "email": email}
+    )
+    assert created.status_code == 201, created.text
+    accept_by_http(anonymous, invitation_link(outbox, email), PASSWORD)
+    return email
+
+
+def fill_request_login(page: Page, invoice_number: str, proof: str, name: str, email: str) -> None:
+    """Fills in /request-login and submits it."""
+    page.open("/request-login")
+    page.fill("Invoice #", invoice_number)
+    page.fill("Quick Pay Code / Account #", proof)
+    page.fill("Contact Name", name)
+    page.fill("Email Address", email)
+    page.click("Submit")
+
+
 def outbox_items(outbox: Outbox, email: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = requests.get(outbox.url, params={"to": email}, timeout=10).json()["items"]
     return items

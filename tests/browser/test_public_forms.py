@@ -12,6 +12,7 @@ from tests.browser.page import (
     Page,
     Service,
     count_of,
+    fill_request_login,
     fresh_email,
     invitation_link,
     options,
@@ -55,15 +56,6 @@ def test_request_login_with_a_real_invoice_then_accept_and_sign_in(page: Page, o
     page.wait_path("/")
     assert options(page, "SELECT ACCOUNT") == [INVOICE["account"]]
     assert count_of(page, "site") == "1 of 2"
-
-
-def fill_request_login(page: Page, invoice_number: str, proof: str, name: str, email: str) -> None:
-    page.open("/request-login")
-    page.fill("Invoice #", invoice_number)
-    page.fill("Quick Pay Code / Account #", proof)
-    page.fill("Contact Name", name)
-    page.fill("Email Address", email)
-    page.click("Submit")
 
 
 def test_a_request_login_that_matches_nothing_gets_the_same_confirmation(page: Page, service: Service) -> None:

@@ -12,8 +12,7 @@ from tests.browser.page import (
     Page,
     Report,
     Service,
-    accept_by_http,
-    invitation_link,
+    new_login,
     outbox_items,
     staff_sign_in,
 )
@@ -25,18 +24,6 @@ CODE = re.compile(r"code is (\d{6})")
 # What /login may weigh cold and how soon it must be usable (shared 2-core CI machine).
 LOGIN_WEIGHT_BUDGET = 200_000
 INTERACTIVE_BUDGET_MS = 3_000
-
-
-def new_login(staff: Api, anonymous: Api, outbox: Outbox, name: str) -> str:
-    """A contact the class auto-invites, accepted with PASSWORD: a ready portal login's email
-    (one name per test: each browser session has a stack of its own)."""
-    email = f"{name}@example.com"
-    created = staff(
-        "POST", "/admin/accounts/49418/contacts", json={"level": "account", "name": "Pat Doe", "email": email}
-    )
-    assert created.status_code == 201, created.text
-    accept_by_http(anonymous, invitation_link(outbox, email), PASSWORD)
-    return email
 
 
 def test_the_login_page_renders_login_config_cold_and_fast(page: Page, report: Report) -> None:

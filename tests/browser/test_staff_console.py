@@ -31,12 +31,6 @@ DELIVERED = "success@simulator.amazonses.com"  # SES's mailbox simulator: delive
 BOUNCED = "bounce@simulator.amazonses.com"  # SES's mailbox simulator: a permanent bounce
 
 
-def accessible(page: Page, name: str) -> None:
-    """0 axe-core violations of any impact on the screen as it is now."""
-    page.axe(name)
-    assert page.report.entries["axe"][name]["violations"] == []
-
-
 def row_text(page: Page, name: str) -> str:
     script = "return [...document.querySelectorAll('#contact-rows tr')].map((r) => r.innerText)"
     rows: list[str] = page.driver.execute_script(script)
@@ -48,18 +42,18 @@ def test_the_article_walkthrough_in_the_console(
 ) -> None:
     # Given staff signed in on Accounts, who search for 49418 and open it
     open_console(page, stack, "/staff/")
-    accessible(page, "/staff/")
+    page.assert_accessible("/staff/")
     page.fill("Search accounts", "49418")
     page.click("Search")
     page.wait_for(lambda: "Renovation Gym" in page.text())
-    accessible(page, "/staff/ results")
+    page.assert_accessible("/staff/ results")
     page.screenshot("staff-accounts")
     page.click("49418")
     page.wait_path("/staff/account")
     page.wait_for(lambda: "Renovation Gym" in page.text() and "Contacts" in page.text())
     for column in ("NAME", "EMAIL", "BILLING CONTACT", "SERVICE NOTIFICATION", "REQUEST NOTIFICATION", "PORTAL USER"):
         assert column in page.text().upper()
-    accessible(page, "/staff/account")
+    page.assert_accessible("/staff/account")
     page.screenshot("staff-account")
 
     # When they add a site-level contact with an email
@@ -72,7 +66,7 @@ def test_the_article_walkthrough_in_the_console(
     choose(page, "Site", "49418003 Total Body Wellness Chiropractic")
     page.fill("Name", "Sam Rivera")
     page.fill("Email", email)
-    accessible(page, "add contact dialog")
+    page.assert_accessible("add contact dialog")
     page.screenshot("staff-add-contact")
     page.click("Save")
     page.wait_for(lambda: "The contact is saved" in page.text())
@@ -88,7 +82,7 @@ def test_the_article_walkthrough_in_the_console(
     page.click("Send Portal Access Invite")
     page.wait_for(lambda: f"Invite sent to {email}" in page.text())
     assert "Invited" in row_text(page, "Sam Rivera") or "Invite delivered" in row_text(page, "Sam Rivera")
-    accessible(page, "edit contact dialog, details")
+    page.assert_accessible("edit contact dialog, details")
     page.screenshot("staff-edit-contact")
     link = invitation_link(outbox, email)  # the newest: the manual invite revoked an auto-sent one
 
@@ -114,7 +108,7 @@ def test_the_article_walkthrough_in_the_console(
     assert page.named("Role 2") is not None
     page.click("Save")
     page.wait_for(lambda: "Portal access saved: 2 sites" in page.text())
-    accessible(page, "edit contact dialog, customer portal access")
+    page.assert_accessible("edit contact dialog, customer portal access")
     page.screenshot("staff-customer-portal-access")
 
     # And the history says what happened, newest first
@@ -122,7 +116,7 @@ def test_the_article_walkthrough_in_the_console(
     page.wait_for(lambda: "Portal access changed" in page.text())
     history = page.driver.execute_script("return document.getElementById('history').innerText")
     assert history.index("Portal access changed") < history.index("Invite sent")
-    accessible(page, "edit contact dialog, activity history")
+    page.assert_accessible("edit contact dialog, activity history")
     page.screenshot("staff-activity-history")
 
     # When the customer accepts on the portal's page, they see exactly those two sites
@@ -145,7 +139,7 @@ def test_the_article_walkthrough_in_the_console(
     page.click("Unlink from Account")
     page.wait_for(lambda: page.named("Unlink"))
     assert "loses all portal access" in page.text()
-    accessible(page, "unlink confirmation")
+    page.assert_accessible("unlink confirmation")
     page.screenshot("staff-unlink")
     page.click("Unlink")
     page.wait_for(lambda: "is unlinked from the account" in page.text())
@@ -182,7 +176,7 @@ def test_a_stale_edit_says_so_and_offers_to_reload(page: Page, stack: dict[str, 
     page.wait_for(lambda: "Someone else changed this contact" in page.alert_text_of("dialog-alert"))
     assert page.named("Title").get_attribute("value") == "Owner"  # what was typed is kept
     assert staff("GET", f"/admin/contacts/{contact['contact_id']}").json()["title"] == "Manager"
-    accessible(page, "edit contact dialog, stale")
+    page.assert_accessible("edit contact dialog, stale")
     page.screenshot("staff-stale-edit")
     page.click("Reload contact")
     page.wait_for(lambda: page.named("Title").get_attribute("value") == "Manager")
@@ -214,7 +208,7 @@ def test_the_invite_button_says_why_it_is_disabled(page: Page, stack: dict[str, 
         return reason
 
     assert "Save the contact first" in reason_for("/staff/account?id=49418", None)
-    accessible(page, "add contact dialog, invite disabled")
+    page.assert_accessible("add contact dialog, invite disabled")
     assert "Add an email address" in reason_for("/staff/account?id=49418", "Nora Noemail")
     assert "disabled for this contact" in reason_for("/staff/account?id=49418", "Otto Off")
     page.screenshot("staff-invite-disabled")
@@ -290,6 +284,6 @@ def test_delivery_and_a_bounce_reach_the_grid_without_a_reload(page: Page, stack
     page.wait_for(lambda: page.named("Email").get_attribute("value") == BOUNCED)
     assert not page.named("Send Portal Access Invite").is_enabled()
     assert "bounced or complained" in page.alert_text_of("invite-reason")
-    accessible(page, "edit contact dialog, undeliverable address")
+    page.assert_accessible("edit contact dialog, undeliverable address")
     page.driver.execute_script("document.getElementById('invite-reason').scrollIntoView({block: 'center'})")
     page.screenshot("staff-invite-undeliverable")

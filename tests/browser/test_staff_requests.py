@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.page import Page, open_console
+from tests.browser.page import Page, fill_request_login, open_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -26,12 +26,7 @@ def test_requests_made_on_the_public_forms_reach_the_queues(page: Page, stack: d
     page.wait_for(lambda: "Thank you" in page.text())
 
     # And another asks for a login with an invoice number that matches nothing
-    page.open("/request-login")
-    page.fill("Invoice #", "7000001")
-    page.fill("Quick Pay Code / Account #", "21638")
-    page.fill("Contact Name", "Kim Queue")
-    page.fill("Email Address", "kim.queue@example.com")
-    page.click("Submit")
+    fill_request_login(page, "7000001", "21638", "Kim Queue", "kim.queue@example.com")
     page.wait_for(lambda: "Thank you" in page.text())
 
     # When staff open Requests, both are listed, the address request with its matched site

@@ -30,17 +30,13 @@ def _sign_in_as(page: Page, stack: dict[str, Any], role: str, path: str) -> None
     page.wait_ready()
 
 
-def _reason(page: Page, element_id: str) -> str:
-    return str(page.driver.execute_script("return document.getElementById(arguments[0]).innerText", element_id))
-
-
 def test_customer_service_reads_settings_and_runs_batches(page: Page, stack: dict[str, Any]) -> None:
     # Given a customer-service rep on Update Account Class
     _sign_in_as(page, stack, "customer-service", "/staff/account-classes?class_id=COMM")
     save = page.named("Save")
     assert not save.is_enabled()
     assert not page.named("Enable Portal Access").is_enabled()
-    assert "Customer service can read account classes" in _reason(page, "save-reason")
+    assert "Customer service can read account classes" in page.alert_text_of("save-reason")
     assert save.get_attribute("aria-describedby") == "save-reason"
     page.assert_accessible("/staff/account-classes?class_id=COMM as customer-service")
     page.screenshot("staff-role-customer-service")
@@ -58,14 +54,14 @@ def test_customer_service_reads_settings_and_runs_batches(page: Page, stack: dic
 def test_auditors_read_only(page: Page, stack: dict[str, Any]) -> None:
     _sign_in_as(page, stack, "auditors", "/staff/system-options")
     assert not page.named("Save").is_enabled()
-    assert "Auditors can read, not change." in _reason(page, "save-reason")
+    assert "Auditors can read, not change." in page.alert_text_of("save-reason")
     assert page.named("Preview login page").is_enabled()  # a preview changes nothing
     page.assert_accessible("/staff/system-options as auditors")
 
     page.open("/staff/bulk-invite")
     assert not page.named("Dry run").is_enabled()
     assert not page.named("Run").is_enabled()
-    assert "Auditors can read, not change." in _reason(page, "run-reason")
+    assert "Auditors can read, not change." in page.alert_text_of("run-reason")
     page.assert_accessible("/staff/bulk-invite as auditors")
 
 
@@ -108,7 +104,7 @@ def test_auditors_open_and_read_an_account_but_change_nothing(
     # and Add Contact is disabled, saying why
     add = page.named("Add Contact")
     assert not add.is_enabled()
-    assert _reason(page, "add-reason") == "Auditors can read, not change."
+    assert page.alert_text_of("add-reason") == "Auditors can read, not change."
     assert add.get_attribute("aria-describedby") == "add-reason"
     page.assert_accessible(f"/staff/account?id={roles_account} as auditors")
 
@@ -116,8 +112,8 @@ def test_auditors_open_and_read_an_account_but_change_nothing(
     _open_rita(page)
     for name in ("Save", "Send Portal Access Invite", "Unlink from Account"):
         assert not page.named(name).is_enabled(), name
-    assert _reason(page, "details-reason") == "Auditors can read, not change."
-    assert _reason(page, "invite-reason") == "Auditors can read, not change."
+    assert page.alert_text_of("details-reason") == "Auditors can read, not change."
+    assert page.alert_text_of("invite-reason") == "Auditors can read, not change."
     assert page.named("Save").get_attribute("aria-describedby") == "details-reason"
     page.assert_accessible("edit contact dialog as auditors")
     page.driver.execute_script("document.getElementById('details-reason').scrollIntoView({block: 'center'})")
@@ -127,7 +123,7 @@ def test_auditors_open_and_read_an_account_but_change_nothing(
     page.click("Customer Portal Access")
     page.wait_for(lambda: page.named("Account (All Sites)").is_selected())
     assert not page.named("Save").is_enabled()
-    assert _reason(page, "access-reason") == "Auditors can read, not change."
+    assert page.alert_text_of("access-reason") == "Auditors can read, not change."
     page.assert_accessible("edit contact dialog, customer portal access as auditors")
 
     # And the history reads as for everyone
@@ -147,13 +143,13 @@ def test_customer_service_changes_contacts_and_sends_invites(
     _sign_in_as(page, stack, "customer-service", f"/staff/account?id={roles_account}")
     page.wait_for(lambda: "Rita Reader" in page.text())
     assert page.named("Add Contact").is_enabled()
-    assert _reason(page, "add-reason") == ""
+    assert page.alert_text_of("add-reason") == ""
 
     # The dialog offers everything; the invite goes out
     _open_rita(page)
     for name in ("Save", "Send Portal Access Invite", "Unlink from Account"):
         assert page.named(name).is_enabled(), name
-    assert _reason(page, "details-reason") == ""
+    assert page.alert_text_of("details-reason") == ""
     page.click("Send Portal Access Invite")
     page.wait_for(lambda: f"Invite sent to {fresh_email('rita.reader')}" in page.alert_text_of("dialog-alert"))
     page.click("Customer Portal Access")

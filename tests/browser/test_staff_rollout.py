@@ -12,26 +12,17 @@ from typing import Any
 
 import pytest
 
-from tests.browser.page import PASSWORD, Page, Service, accept_by_http, invitation_link, open_console
+from tests.browser.page import PASSWORD, Page, Service, new_login, open_console
 from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def _portal_login(service: Service, email: str, name: str) -> None:
-    """A contact of 49418 with a portal login (auto-invited: COMM auto-sends; accepted)."""
-    body = {"level": "account", "name": name, "email": email}
-    created = service.staff("POST", "/admin/accounts/49418/contacts", json=body)
-    assert created.status_code == 201, created.text
-    accept_by_http(service.anonymous, invitation_link(service.outbox, email), PASSWORD)
 
 
 def test_access_review_shows_last_sign_in_and_downloads_csv(
     page: Page, stack: dict[str, Any], service: Service, tmp_path: Path, needs_route: Any
 ) -> None:
     needs_route("GET /admin/accounts/{account_id}/portal-logins")
-    email = "reviewed.login@example.com"
-    _portal_login(service, email, "Reviewed Login")
+    email = new_login(service.staff, service.anonymous, service.outbox, "reviewed.login", "Reviewed Login")
 
     # Given the login signs in (Cognito's API, as the portal pages do through their proxy)
     assert sign_in(service.cognito, service.portal_client_id, email, PASSWORD)

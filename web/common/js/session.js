@@ -91,35 +91,47 @@ export async function signIn(username, password) {
   });
 }
 
-/** The current access token (refreshed when expired), or null when nobody is signed in. */
-export async function accessToken() {
-  const userPool = await pool();
-  const user = userPool.getCurrentUser();
+/**
+ * The signed-in user and their session (refreshed when expired; null when that failed), or null
+ * when nobody is signed in: one getSession for all that a page start asks about the login.
+ */
+async function currentSession() {
+  const user = (await pool()).getCurrentUser();
   if (!user) return null;
   return new Promise((resolve) => {
-    user.getSession((error, session) => resolve(error || !session || !session.isValid() ? null : session.getAccessToken().getJwtToken()));
+    user.getSession((error, session) => resolve({ user, session: error ? null : session || null }));
   });
+}
+
+const tokenOf = (current) => (current && current.session && current.session.isValid() ? current.session.getAccessToken().getJwtToken() : null);
+
+function usernameOf(current) {
+  if (!current) return null;
+  const claims = current.session ? current.session.getIdToken().payload : {};
+  return claims["cognito:username"] || claims.email || current.user.getUsername();
+}
+
+const claimsOf = (current) => (current && current.session ? current.session.getAccessToken().payload || {} : {});
+
+/** The current access token (refreshed when expired), or null when nobody is signed in. */
+export async function accessToken() {
+  return tokenOf(await currentSession());
 }
 
 /** Who is signed in, as they typed it (the ID token's username or email), or null. */
 export async function currentUsername() {
-  const user = (await pool()).getCurrentUser();
-  if (!user) return null;
-  return new Promise((resolve) => {
-    user.getSession((error, session) => {
-      const claims = error || !session ? {} : session.getIdToken().payload;
-      resolve(claims["cognito:username"] || claims.email || user.getUsername());
-    });
-  });
+  return usernameOf(await currentSession());
 }
 
 /** The signed-in login's access-token claims (e.g. the staff pool's cognito:groups), or {}. */
 export async function accessClaims() {
-  const user = (await pool()).getCurrentUser();
-  if (!user) return {};
-  return new Promise((resolve) => {
-    user.getSession((error, session) => resolve(error || !session ? {} : session.getAccessToken().payload || {}));
-  });
+  return claimsOf(await currentSession());
+}
+
+/** accessToken(), accessClaims() and currentUsername() from one session: {token, claims, username}. */
+export async function currentLogin() {
+  const current = await currentSession();
+  return { token: tokenOf(current), claims: claimsOf(current), username: usernameOf(current) };
 }
 
 /** Sign out everywhere (Cognito GlobalSignOut revokes the refresh tokens), then forget the tokens. */

@@ -6,7 +6,7 @@
 import "./screens.js";
 import { api } from "/common/js/api.js";
 import "/common/js/chrome.js";
-import { accessClaims, currentUsername, requireSignIn, sessionExpired } from "/common/js/session.js";
+import { currentLogin, requireSignIn, sessionExpired } from "/common/js/session.js";
 
 // Staff roles (the staff pool's groups, in the access token's cognito:groups; docs/staff-roles.md):
 // portal-admins may do everything; customer-service everything but change account classes, system
@@ -75,8 +75,12 @@ export async function staffApi(path, options = {}) {
  * with one, who is signed in goes into the top bar and its roles into can().
  */
 export async function signedIn() {
-  if (!(await requireSignIn())) return navigatingAway();
-  groups = new Set((await accessClaims())["cognito:groups"] || []);
+  const { token, claims, username } = await currentLogin();
+  if (!token) {
+    sessionExpired();
+    return navigatingAway();
+  }
+  groups = new Set(claims["cognito:groups"] || []);
   const who = document.getElementById("who");
-  if (who) who.textContent = (await currentUsername()) || "";
+  if (who) who.textContent = username || "";
 }

@@ -5,6 +5,7 @@
 // Account and the access Save are offered only to a role that may use them (offerIf, whyNot); the
 // rest says why, and every role can open the tabs and read.
 import { offerIf, staffApi, whyNot } from "./console.js";
+import { allPages } from "./paging.js";
 import { portalLabel, portalStatus } from "./portal-status.js";
 import { when } from "./render.js";
 import { errorOf } from "/common/js/api.js";
@@ -286,17 +287,13 @@ $("#confirm-unlink-button").addEventListener("click", async () => {
 // ------------------------------------------------------------------ sites (Level / Site and Customer Portal Access)
 
 async function loadSites() {
-  sites = [];
-  let cursor = null;
-  for (let page = 0; page < 20; page += 1) {
+  sites = []; // none while they load
+  sites = await allPages(async (cursor) => {
     const query = new URLSearchParams({ limit: "100" });
     if (cursor) query.set("cursor", cursor);
     const result = await staffApi(`/admin/accounts/${encodeURIComponent(context.account.account_id)}/sites?${query}`);
-    if (result.status !== 200) break;
-    sites.push(...result.data.items);
-    cursor = result.data.next_cursor;
-    if (!cursor) break;
-  }
+    return result.status === 200 ? result : null;
+  }, 20);
   const choose = control("site_id");
   choose.replaceChildren(...sites.map((s) => new Option(`${s.site_id} ${s.name}`, s.site_id)));
 }

@@ -36,6 +36,24 @@ export function pagedTable({ path, row, rows, more, count, noun, alert }) {
   return { load: () => page(false) };
 }
 
+/**
+ * Every item of a paged route, a page at a time, up to `maxPages` pages: `fetchPage(cursor)`
+ * resolves to a page's result ({data: {items, next_cursor}}), or to null when it failed, which
+ * stops there with the items so far.
+ */
+export async function allPages(fetchPage, maxPages) {
+  const items = [];
+  let cursor = null;
+  for (let page = 0; page < maxPages; page += 1) {
+    const result = await fetchPage(cursor);
+    if (!result) break;
+    items.push(...result.data.items);
+    cursor = result.data.next_cursor;
+    if (!cursor) break;
+  }
+  return items;
+}
+
 /** A path with its query, leaving out empty values. */
 export function withQuery(path, query) {
   const params = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== null && value !== undefined && value !== ""));

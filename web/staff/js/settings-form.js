@@ -33,13 +33,11 @@ export function buildFields(container, specs) {
   }
 }
 
-/** Adds a choice to a select field when the current value is not among its options. */
+/** Replaces a select field's options with `choices`, none of them chosen yet (fill() sets the value). */
 export function setChoices(form, field, choices) {
   const select = form.elements[field];
-  const current = select.value;
   select.replaceChildren(...choices.map((value) => option(value, value)));
-  if (current && !choices.includes(current)) select.append(option(current, current));
-  select.value = current;
+  select.selectedIndex = -1;
 }
 
 export function fill(form, specs, data) {

@@ -5,7 +5,7 @@
 // (POST /admin/system-options/customer-portal/preview).
 import { offerIf, signedIn, staffApi } from "./console.js";
 import { attempt } from "./outcome.js";
-import { withQuery } from "./paging.js";
+import { allPages, withQuery } from "./paging.js";
 import { buildFields, controlsOf, fill, read, setChoices } from "./settings-form.js";
 import { $, busy, interactive, say } from "/common/js/forms.js";
 
@@ -48,16 +48,8 @@ const form = $("#options-form");
 
 /** The templates' names, for the two template choices (a few pages at most). */
 async function templateNames() {
-  const names = [];
-  let cursor = null;
-  for (let page = 0; page < MAX_TEMPLATE_PAGES; page += 1) {
-    const result = await attempt(alert, null, () => staffApi(withQuery("/admin/email-templates", { cursor })));
-    if (!result) break;
-    names.push(...result.data.items.map((template) => template.name));
-    cursor = result.data.next_cursor;
-    if (!cursor) break;
-  }
-  return names;
+  const templates = await allPages((cursor) => attempt(alert, null, () => staffApi(withQuery("/admin/email-templates", { cursor }))), MAX_TEMPLATE_PAGES);
+  return templates.map((template) => template.name);
 }
 
 /** The message, terms and logo as /login renders them (login.js): sanitised HTML, the logo's img. */
