@@ -118,17 +118,11 @@ export async function accessToken() {
   return tokenOf(await currentSession());
 }
 
-/** Who is signed in, as they typed it (the ID token's username or email), or null. */
-export async function currentUsername() {
-  return usernameOf(await currentSession());
-}
-
-/** The signed-in login's access-token claims (e.g. the staff pool's cognito:groups), or {}. */
-export async function accessClaims() {
-  return claimsOf(await currentSession());
-}
-
-/** accessToken(), accessClaims() and currentUsername() from one session: {token, claims, username}. */
+/**
+ * From one session: the access token (as accessToken()), its claims (e.g. the staff pool's
+ * cognito:groups; {} when signed out) and who is signed in, as they typed it (the ID token's
+ * username or email; null when signed out).
+ */
 export async function currentLogin() {
   const current = await currentSession();
   return { token: tokenOf(current), claims: claimsOf(current), username: usernameOf(current) };
