@@ -106,17 +106,16 @@ class StaffLogin:
 def create_staff_login(
     cognito: CognitoIdentityProviderClient,
     user_pool_id: str,
-    username: str = STAFF_USERNAME,
-    password: str = STAFF_PASSWORD,
-    group: str | None = ADMIN_GROUP,
+    username: str,
+    password: str,
+    group: str,
 ) -> StaffLogin:
     """A staff user with a permanent password, in the staff role `group` (what `aws cognito-idp
     admin-create-user`, `admin-set-user-password --permanent` and `admin-add-user-to-group` do
     for a real rep)."""
     cognito.admin_create_user(UserPoolId=user_pool_id, Username=username, MessageAction="SUPPRESS")
     cognito.admin_set_user_password(UserPoolId=user_pool_id, Username=username, Password=password, Permanent=True)
-    if group:
-        cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=username, GroupName=group)
+    cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=username, GroupName=group)
     return StaffLogin(username, password)
 
 
