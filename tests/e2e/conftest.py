@@ -51,8 +51,7 @@ def _start_local_stack(state_dir: Path, *args: str) -> tuple[subprocess.Popen[by
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             process.wait()
-            tail = log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
-            pytest.fail(f"the local stack did not start within {STARTUP_SECONDS} s:\n{tail}")
+            pytest.fail(f"the local stack did not start within {STARTUP_SECONDS} s:\n{stack_log_tail(process, 4000)}")
         time.sleep(0.1)
     return process, json.loads(stack_json.read_text(encoding="utf-8"))
 
