@@ -60,11 +60,10 @@ test: lint typecheck validate build pytest ## Every check: ruff, checkov, mypy, 
 pytest: $(STAMP) $(VENDORED) ## Run the test suite only (the browser tests need chromium and chromedriver)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-lint: $(STAMP) $(CHECKOV_STAMP) ## ruff lint and format check; lint-imports (import direction); checkov (template.yaml)
+lint: $(STAMP) checkov ## ruff lint and format check; lint-imports (import direction); checkov (template.yaml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	PYTHONPATH=layers/common:. $(BIN)/lint-imports --no-cache
-	$(MAKE) --no-print-directory checkov
 
 # Every check passes or is skipped next to its resource with the reason (README, "Deployment
 # posture"); a new finding fails. --skip-download: no call to the vendor's API (nor its network).
