@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING
 from portal_access.domain.activity import activity
 from portal_access.domain.clock import iso
 from portal_access.domain.errors import Conflict, Gone, InvalidInput, Unauthenticated, VersionMismatch
-from portal_access.domain.invitation_views import gone_message
+from portal_access.domain.invitation_views import contact_gone_message, gone_message
 from portal_access.domain.login_setup import SIGN_IN_FIRST, SignInRequired
 from portal_access.domain.tokens import parse_token, secret_matches
-from portal_access.models.common import normalized_email
 from portal_access.observability import logger
 
 if TYPE_CHECKING:
@@ -107,10 +106,10 @@ class InvitationAcceptance:
 
     def _usable_contact(self, record: InvitationRecord) -> Contact:
         contact = self._contacts.find(record.contact_id)
-        if contact is None:
-            raise _NoLongerValid("the contact this invitation was for no longer exists: ask for a new invitation")
-        if not contact.email or normalized_email(contact.email) != record.email:
-            raise _NoLongerValid("the contact's email changed since this invitation was sent: ask for a new one")
+        gone = contact_gone_message(contact, record)
+        if gone is not None:
+            raise _NoLongerValid(gone)
+        assert contact is not None  # contact_gone_message said so
         if not contact.enable_portal_access:
             raise Conflict("portal access is disabled for this contact: ask your account manager")
         account = self._reads.account(contact.account_id)

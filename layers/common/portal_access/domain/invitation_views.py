@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from portal_access.domain.clock import iso
 from portal_access.domain.errors import NotFound
+from portal_access.models.common import normalized_email
 from portal_access.models.invitations import Invitation, InvitationStatus
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from portal_access.dal.invitations_table import InvitationsTable
     from portal_access.domain.clock import Clock
     from portal_access.domain.contacts import ContactRecords
+    from portal_access.models.contacts import Contact
 
 
 def status_at(record: InvitationRecord, now: str) -> InvitationStatus:
@@ -38,6 +40,16 @@ def gone_message(record: InvitationRecord, now: str) -> str | None:
         return "this invitation was replaced by a newer one: use the link in the latest email"
     if status == "failed":
         return "this invitation was never delivered: ask for a new one"
+    return None
+
+
+def contact_gone_message(contact: Contact | None, record: InvitationRecord) -> str | None:
+    """Why the contact no longer takes this invitation (it is gone, or its email changed since),
+    or None when it still does: accepting refuses it, the link check reads it as revoked."""
+    if contact is None:
+        return "the contact this invitation was for no longer exists: ask for a new invitation"
+    if not contact.email or normalized_email(contact.email) != record.email:
+        return "the contact's email changed since this invitation was sent: ask for a new one"
     return None
 
 

@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING
 from portal_access.domain.clock import iso
 from portal_access.domain.delivery import ensure_deliverable
 from portal_access.domain.errors import Conflict, InvalidInput, NotFound, RateLimited
-from portal_access.domain.invitation_views import status_at
+from portal_access.domain.invitation_views import contact_gone_message, status_at
 from portal_access.domain.sending import invitable
 from portal_access.domain.tokens import parse_token, secret_matches
-from portal_access.models.common import normalized_email
 from portal_access.models.invitations import InvitationLinkState, LinkState
 from portal_access.observability import logger
 
@@ -153,8 +152,8 @@ class LinkCheck:
         return InvitationLinkState(state=state, renewable=state == "expired" and self._renewable(record))
 
     def _still_for_its_contact(self, record: InvitationRecord) -> bool:
-        contact = self._contacts.find(record.contact_id)
-        return contact is not None and normalized_email(contact.email or "") == record.email
+        """What accepting asks first (domain/accepting.py): the contact is there, at this email."""
+        return contact_gone_message(self._contacts.find(record.contact_id), record) is None
 
     def _renewable(self, record: InvitationRecord) -> bool:
         """What `InvitationRenewal.refresh` asks before it sends: not renewed yet, and the
