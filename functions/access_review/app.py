@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 
-from portal_access.api.csv_answer import csv_response, wants_csv
+from portal_access.api.csv_answer import CSV_CONTENT, page_answer
 from portal_access.api.resolver import AccountId, Cursor, Limit, create_resolver, http_handler
 from portal_access.config import AccessReviewConfig
 from portal_access.models.access_review import AccountPortalLogin, DormantPortalLogin
@@ -28,9 +28,6 @@ ACCOUNT_COLUMNS = (
     "contact_ids", "contact_names", "levels", "all_sites", "site_ids", "roles",
 )  # fmt: skip
 DORMANT_COLUMNS = ("login_id", "email", "enabled", "last_sign_in_at", "created_at")
-
-
-CSV_CONTENT: dict[str, Any] = {"text/csv": {"schema": {"type": "string"}}}
 
 
 def account_row(login: AccountPortalLogin) -> dict[str, Any]:
@@ -73,12 +70,10 @@ def account_portal_logins(
     """Every portal login that can see the account: its contacts there (level, sites or all
     sites, roles), enabled, latest invitation and delivery, last sign-in."""
     items, next_cursor = review.account_logins(account_id, cursor=cursor, limit=limit)
-    if wants_csv(accept):
-        return csv_response(
-            items, next_cursor, columns=ACCOUNT_COLUMNS, row=account_row, filename=f"portal-logins-{account_id}.csv"
-        )
-    page = Page[AccountPortalLogin](items=items, next_cursor=next_cursor)
-    return Response(200, content_type="application/json", body=page.model_dump(mode="json"))
+    return page_answer(
+        items, next_cursor, accept=accept, page=Page[AccountPortalLogin],
+        columns=ACCOUNT_COLUMNS, row=account_row, filename=f"portal-logins-{account_id}.csv",
+    )  # fmt: skip
 
 
 @app.get(
@@ -102,16 +97,10 @@ def dormant_portal_logins(
 ) -> Response[Any]:
     """Portal logins across accounts that have not signed in since the day (never counts)."""
     items, next_cursor = review.dormant_logins(signed_in_before, cursor=cursor, limit=limit)
-    if wants_csv(accept):
-        return csv_response(
-            items,
-            next_cursor,
-            columns=DORMANT_COLUMNS,
-            row=lambda login: login.model_dump(),
-            filename="dormant-portal-logins.csv",
-        )
-    page = Page[DormantPortalLogin](items=items, next_cursor=next_cursor)
-    return Response(200, content_type="application/json", body=page.model_dump(mode="json"))
+    return page_answer(
+        items, next_cursor, accept=accept, page=Page[DormantPortalLogin],
+        columns=DORMANT_COLUMNS, row=lambda login: login.model_dump(), filename="dormant-portal-logins.csv",
+    )  # fmt: skip
 
 
 lambda_handler = http_handler(app)

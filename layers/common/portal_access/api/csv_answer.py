@@ -15,8 +15,12 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
+from portal_access.models.common import Page
+
 CSV_TYPE = "text/csv"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The CSV answer in a route's OpenAPI `responses` (beside its JSON model).
+CSV_CONTENT: dict[str, Any] = {CSV_TYPE: {"schema": {"type": "string"}}}
 
 
 def wants_csv(accept: str | None) -> bool:
@@ -63,3 +67,20 @@ def csv_response[T](
         body=csv_text(columns, (row(item) for item in items)),
         headers=headers,
     )
+
+
+def page_answer[T](
+    items: Sequence[T],
+    next_cursor: str | None,
+    *,
+    accept: str | None,
+    page: type[Page[T]],
+    columns: Sequence[str],
+    row: Callable[[T], Mapping[str, Any]],
+    filename: str,
+) -> Response[Any]:
+    """One page as the request's Accept asks: CSV (`csv_response`), else the JSON `page`."""
+    if wants_csv(accept):
+        return csv_response(items, next_cursor, columns=columns, row=row, filename=filename)
+    body = page(items=list(items), next_cursor=next_cursor).model_dump(mode="json")
+    return Response(200, content_type="application/json", body=body)
