@@ -41,16 +41,13 @@ def _url_of(audience: str, relative: str) -> str:
     return prefix + relative
 
 
-def _pages(root: Path) -> dict[str, str]:
+def pages(root: Path = WEB_ROOT) -> dict[str, str]:
     """URL path of every page -> its file, relative to web/."""
     pages = {}
     for audience in AUDIENCES:
         for file in sorted((root / audience).rglob("*.html")):
             pages[_url_of(audience, file.relative_to(root / audience).as_posix())] = file.relative_to(root).as_posix()
     return pages
-
-
-PAGES = _pages(WEB_ROOT)
 
 
 def object_key(path: str) -> str:
@@ -81,9 +78,9 @@ def site_files(root: Path = WEB_ROOT) -> dict[str, Path]:
     return files
 
 
-def page_keys(root: Path = WEB_ROOT) -> set[str]:
-    """The object keys that are pages (served with PAGE_CACHE)."""
-    return {object_key(path) for path in _pages(root)}
+def page_keys(files: Mapping[str, Path]) -> set[str]:
+    """Of `site_files`, the object keys that are pages (served with PAGE_CACHE)."""
+    return {key for key, file in files.items() if file.suffix == ".html"}
 
 
 def page_config(
@@ -143,7 +140,7 @@ class Site:
         self._configs = {CONFIG_PATHS[audience]: json.dumps(config).encode() for audience, config in configs.items()}
         self._headers = headers
         self._files = site_files(root)
-        self._pages = page_keys(root)
+        self._pages = page_keys(self._files)
 
     def __call__(self, request: Request) -> Response | None:
         if request.method not in ("GET", "HEAD"):

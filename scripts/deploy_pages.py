@@ -85,9 +85,10 @@ def upload_pages(s3: Any, bucket: str, configs: Mapping[str, Mapping[str, Any]],
     vendored = root / "common" / "vendor"
     if not any(vendored.glob("*.js")):
         raise SystemExit("web/common/vendor/ is empty: run `make vendor` first")
-    pages = page_keys(root)
+    files = site_files(root)
+    pages = page_keys(files)
     written = []
-    for key, file in site_files(root).items():
+    for key, file in files.items():
         cache = PAGE_CACHE if key in pages else ASSET_CACHE
         s3.put_object(
             Bucket=bucket, Key=key, Body=file.read_bytes(), ContentType=content_type(file.name), CacheControl=cache

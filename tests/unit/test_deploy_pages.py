@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from local.site import PAGES, WEB_ROOT
+from local.site import WEB_ROOT, pages
 from scripts.deploy_pages import config_for, invalidate, samconfig, stack_state, upload_pages
 
 
@@ -28,7 +28,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
 def _portal_root(tmp_path: Path) -> Path:
     """web/ as it is, with a stand-in vendored library (make vendor is not needed here)."""
     root = tmp_path / "web"
-    for name in [*PAGES.values(), "common/css/site.css", "portal/js/login.js", "staff/js/login.js"]:
+    for name in [*pages().values(), "common/css/site.css", "portal/js/login.js", "staff/js/login.js"]:
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes((WEB_ROOT / name).read_bytes())
