@@ -15,7 +15,7 @@ from devkit.events import http_event, load_event
 from devkit.responses import HttpResponse
 from devkit.template import load_template
 from tests.conftest import Function, Stack, call
-from tests.integration.invitations.conftest import expire
+from tests.integration.invitations.conftest import expire, patch_contact
 
 CheckApi = Callable[..., HttpResponse]
 EMAIL = "link.check@example.com"
@@ -66,21 +66,17 @@ def suppress(stack: Stack, email: str) -> None:
     )
 
 
-def edit(staff: Any, contact_id: str, **fields: Any) -> None:
-    version = staff("GET", f"/admin/contacts/{contact_id}").body["version"]
-    response = staff("PATCH", f"/admin/contacts/{contact_id}", body=fields, headers={"If-Match": str(version)})
-    assert response.status == 200, response.body
-
-
 # What makes an expired link not renewable, each as staff or SES would bring it about.
 NOT_RENEWABLE: dict[str, Callable[..., None]] = {
-    "contact portal access off": lambda staff, stack, c, ask_refresh, token: edit(
+    "contact portal access off": lambda staff, stack, c, ask_refresh, token: patch_contact(
         staff, c["contact_id"], enable_portal_access=False
     ),
     "contact unlinked": lambda staff, stack, c, ask_refresh, token: staff(
         "DELETE", f"/admin/contacts/{c['contact_id']}"
     ),
-    "contact email removed": lambda staff, stack, c, ask_refresh, token: edit(staff, c["contact_id"], email=None),
+    "contact email removed": lambda staff, stack, c, ask_refresh, token: patch_contact(
+        staff, c["contact_id"], email=None
+    ),
     "email undeliverable": lambda staff, stack, c, ask_refresh, token: suppress(stack, EMAIL),
     "class portal access off": lambda staff, stack, c, ask_refresh, token: staff(
         "PUT", "/admin/account-classes/COMM", body={"enable_portal_access": False}
@@ -128,7 +124,7 @@ class TestStates:
         self, invite, contact, check, staff
     ):
         token = invite(contact)
-        edit(staff, contact["contact_id"], email="someone.else@example.com")
+        patch_contact(staff, contact["contact_id"], email="someone.else@example.com")
         assert answer(check(token)) == ("revoked", False)
 
     def test_forged_and_malformed_tokens_are_unknown(self, invite, contact, check):

@@ -17,7 +17,7 @@ from devkit.tokens import unverified_claims
 from tests.conftest import Function, call
 from tests.integration.conftest import StaffApi
 from tests.integration.invitations import conftest as invitations
-from tests.integration.invitations.conftest import GOOD_PASSWORD, AcceptApi, PortalPool
+from tests.integration.invitations.conftest import GOOD_PASSWORD, AcceptApi, PortalPool, patch_contact
 
 # The invitations tests' fixtures: logins are made here the way they are in production.
 portal_pool = invitations.portal_pool
@@ -134,10 +134,7 @@ def the_mill(staff: StaffApi, demo_account: dict[str, Any]) -> dict[str, Any]:
 
 def set_portal_access(world: PortalWorld, contact_id: str, *, enabled: bool) -> None:
     """Details > Enable Portal Access, saved with the contact's current version."""
-    path = f"/admin/contacts/{contact_id}"
-    version = world.staff("GET", path).body["version"]
-    response = world.staff("PATCH", path, body={"enable_portal_access": enabled}, headers={"If-Match": str(version)})
-    assert response.status == 200, response.body
+    patch_contact(world.staff, contact_id, enable_portal_access=enabled)
 
 
 def seen(response: HttpResponse) -> dict[str, list[str]]:
