@@ -23,6 +23,7 @@ from tests.e2e.conftest import Api, Outbox, _start_local_stack, _stop, aws_clien
 
 # A browser step whose route is not in template.yaml yet skips, saying so (as the e2e steps do).
 needs_route = e2e.needs_route
+local = e2e.local  # the local stack's DynamoDB, to move an invitation's expiry
 template_routes = e2e.template_routes
 
 VENDORED = ROOT / "web" / "common" / "vendor" / "amazon-cognito-identity.min.js"

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +190,39 @@ def needs_route(template_routes: set[str]) -> Callable[[str], None]:
 def unique() -> str:
     """A suffix that keeps this run's data apart from earlier runs (a deployed stack keeps data)."""
     return uuid.uuid4().hex[:8]
+
+
+class LocalStack:
+    """What only the local stack offers: its DynamoDB (to move time) and its scheduler."""
+
+    def __init__(self, facts: dict[str, Any]) -> None:
+        self._facts = facts
+        self._dynamodb = boto3.client(
+            "dynamodb",
+            endpoint_url=facts["aws_endpoint_url"],
+            region_name=facts["region"],
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def expire_in(self, invitation_id: str, delta: timedelta) -> None:
+        """Move the invitation's expiry to now + delta (negative: it expired)."""
+        moment = (datetime.now(UTC) + delta).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        self._dynamodb.update_item(
+            TableName=self._facts["tables"]["InvitationsTable"],
+            Key={"invitation_id": {"S": invitation_id}},
+            UpdateExpression="SET expires_at = :at, expiry_day = :day",
+            ExpressionAttributeValues={":at": {"S": moment}, ":day": {"S": moment[:10]}},
+        )
+
+    def run_hourly_job(self) -> dict[str, Any]:
+        answer = requests.post(self._facts["schedules_url"], params={"function": "InvitationJobsFunction"}, timeout=30)
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json()["fired"]["InvitationJobsFunction.Hourly"])
+
+
+@pytest.fixture(scope="module")
+def local(stack: dict[str, Any]) -> LocalStack:
+    if not stack.get("schedules_url") or not stack.get("aws_endpoint_url"):
+        pytest.skip("moving an invitation's expiry needs the local stack")
+    return LocalStack(stack)

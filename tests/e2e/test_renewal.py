@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import boto3
 import pytest
 import requests
 
-from tests.e2e.conftest import Api, Outbox
+from tests.e2e.conftest import Api, LocalStack, Outbox
 from tests.e2e.test_delivery import history_of, invitations_of, new_contact, quiet_account, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -30,42 +29,6 @@ SAME_ANSWER = {
     "message": "If this link was a portal invitation that expired, a new one is on its way to the email address"
     " on record. Links that still work, or were used, are not replaced.",
 }
-
-
-class LocalStack:
-    """What only the local stack offers: its DynamoDB (to move time) and its scheduler."""
-
-    def __init__(self, facts: dict[str, Any]) -> None:
-        self._facts = facts
-        self._dynamodb = boto3.client(
-            "dynamodb",
-            endpoint_url=facts["aws_endpoint_url"],
-            region_name=facts["region"],
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    def expire_in(self, invitation_id: str, delta: timedelta) -> None:
-        """Move the invitation's expiry to now + delta (negative: it expired)."""
-        moment = (datetime.now(UTC) + delta).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        self._dynamodb.update_item(
-            TableName=self._facts["tables"]["InvitationsTable"],
-            Key={"invitation_id": {"S": invitation_id}},
-            UpdateExpression="SET expires_at = :at, expiry_day = :day",
-            ExpressionAttributeValues={":at": {"S": moment}, ":day": {"S": moment[:10]}},
-        )
-
-    def run_hourly_job(self) -> dict[str, Any]:
-        answer = requests.post(self._facts["schedules_url"], params={"function": "InvitationJobsFunction"}, timeout=30)
-        assert answer.status_code == 200, answer.text
-        return dict(answer.json()["fired"]["InvitationJobsFunction.Hourly"])
-
-
-@pytest.fixture(scope="module")
-def local(stack: dict[str, Any]) -> LocalStack:
-    if not stack.get("schedules_url") or not stack.get("aws_endpoint_url"):
-        pytest.skip("moving an invitation's expiry needs the local stack")
-    return LocalStack(stack)
 
 
 def invited(staff: Api, outbox: Outbox, account_id: str, mailbox: str = "success") -> tuple[str, str, str]:
